@@ -1,0 +1,267 @@
+//! The pure analysis core: `&str` in, plain data with byte ranges out.
+//!
+//! Every position in this module is a **UTF-8 byte offset into the whole
+//! document**, and every range is half-open (`start..end`). Ranges always lie
+//! on `char` boundaries and inside the text. Nothing here does I/O, knows
+//! about LSP, or can fail: odd text produces findings, never an error or a
+//! panic (see `../shared/DESIGN.md`, rule 1).
+//!
+//! Vocabulary follows PARC / PolNeAR (Newell, Margolin & Ruths, LREC 2018):
+//! an *attribution* ties a quotation's *content* to its *source* (speaker)
+//! through a *cue* (reporting verb or phrase).
+//!
+//! Entry points:
+//! - [`analyze`] / [`analyze_with`] for a one-shot analysis;
+//! - [`Document`] for incremental reanalysis after edits.
+
+use std::ops::Range;
+
+mod document;
+mod lexicon;
+mod marks;
+mod paragraph;
+pub mod rules;
+mod tokens;
+
+pub use document::Document;
+pub use lexicon::{Lexicon, CUE_VERB_LEMMAS};
+
+/// Index into [`Analysis::quotes`].
+pub type QuoteId = usize;
+/// Index into [`Analysis::entities`].
+pub type EntityId = usize;
+/// Index into [`Analysis::mentions`].
+pub type MentionId = usize;
+
+/// Options of one analysis: extra words on top of the built-in lexicons.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Extra reporting verbs or phrases (any tense the user lists, e.g.
+    /// `"opined"`, or a phrase `"went on to say"`), matched case-insensitively.
+    pub extra_cues: Vec<String>,
+    /// Extra honorifics and titles that may stand before a name (e.g.
+    /// `"Councillor"`, `"Imam"`), matched case-sensitively as written.
+    pub extra_titles: Vec<String>,
+}
+
+/// The result of analysing one document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Analysis {
+    /// Every quotation in document order (by `range.start`). A quotation that
+    /// runs over several paragraphs (news convention) is one entry per
+    /// paragraph piece, linked through [`Quote::continues`].
+    pub quotes: Vec<Quote>,
+    /// Every speaker mention the attributions use or that coreference links,
+    /// in document order.
+    pub mentions: Vec<Mention>,
+    /// The speakers, in order of first mention.
+    pub entities: Vec<Entity>,
+    /// Findings of the diagnostic rules ([`rules::RULES`]), in document order.
+    pub findings: Vec<Finding>,
+    /// Byte ranges of the paragraphs (runs of non-blank lines), in order.
+    pub paragraphs: Vec<Range<usize>>,
+}
+
+/// The kind of a quotation, by what it quotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QuoteKind {
+    /// Whole sentences in quotation marks.
+    Direct,
+    /// A phrase quoted inside reported speech (`said he was “ready to talk”`).
+    Partial,
+    /// One or two quoted words with no speaker: the writer distancing
+    /// themself from a word (`a “giveaway”`).
+    Scare,
+}
+
+/// One quotation: an opening mark, the content, and (usually) a closing mark.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    /// Bytes of the quotation including its marks. For an unclosed quotation
+    /// it ends where the quotation was given up (the paragraph's end).
+    pub range: Range<usize>,
+    /// Bytes of the content, between the marks.
+    pub content: Range<usize>,
+    /// The opening mark (`“`, `"`, `‘`, `'`, `«`, `„`, `‚`).
+    pub open: char,
+    /// The closing mark, `None` when the paragraph ends with the quotation
+    /// still open (either a multi-paragraph quotation or an unclosed one).
+    pub close: Option<char>,
+    /// What is quoted.
+    pub kind: QuoteKind,
+    /// Who said it, if found.
+    pub attribution: Option<Attribution>,
+    /// For a piece of a multi-paragraph quotation, the previous piece.
+    pub continues: Option<QuoteId>,
+    /// Index into [`Analysis::paragraphs`].
+    pub paragraph: usize,
+    /// True for a quotation whose opening mark is never closed (not the
+    /// multi-paragraph convention): reported as `unclosed-quote`.
+    pub unclosed: bool,
+}
+
+/// How an attribution was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Method {
+    /// A reporting cue next to the quotation names the source directly
+    /// (`“…,” Bolton wrote.`, `according to X`, `he replied: “…”`).
+    Cue,
+    /// The cue's source is a pronoun (`he said`) resolved to an entity.
+    Pronoun {
+        /// The antecedent mention the pronoun was resolved to.
+        antecedent: MentionId,
+    },
+    /// A later quotation carrying on the speaker of an earlier one (same
+    /// paragraph, quote-only paragraph after, or multi-paragraph piece).
+    Continuation {
+        /// The quotation whose speaker is carried on.
+        of: QuoteId,
+    },
+}
+
+/// The relation quotation → speaker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribution {
+    /// The speaker.
+    pub entity: EntityId,
+    /// The mention the attribution uses: for `he said` the pronoun, for a
+    /// continuation the earlier quotation's mention.
+    pub mention: MentionId,
+    /// The reporting cue (`said`, `according to`, `:`), when there is one.
+    pub cue: Option<Range<usize>>,
+    /// How it was found.
+    pub method: Method,
+}
+
+/// What kind of expression a mention is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MentionKind {
+    /// A full name, possibly with title (`former UN Ambassador John Bolton`).
+    Name,
+    /// A surname or other part of a known name (`Bolton`).
+    Surname,
+    /// Honorific and name (`Mr. Putin`, `Ms Okafor`).
+    Honorific,
+    /// `he`, `she`, `they`, …
+    Pronoun,
+    /// A common-noun phrase: an organisation (`the Kremlin`, `the company`)
+    /// or an anonymous source (`a source`, `one council aide`).
+    Nominal,
+}
+
+/// One place in the text that refers to a speaker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// Bytes of the mention: the name itself, without the title
+    /// (`John Bolton` in `former UN Ambassador John Bolton`).
+    pub range: Range<usize>,
+    /// The entity referred to.
+    pub entity: EntityId,
+    /// What kind of expression it is.
+    pub kind: MentionKind,
+}
+
+/// What kind of speaker an entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntityKind {
+    /// A named or pronominal person.
+    Person,
+    /// An organisation, government, publication or document.
+    Organization,
+    /// An unnamed source (`a source`, `one council aide`, `officials`).
+    Anonymous,
+}
+
+/// A speaker: all its mentions grouped by coreference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entity {
+    /// Canonical name: the full name without title (`John Bolton`), or the
+    /// nominal phrase (`the Kremlin`).
+    pub name: String,
+    /// Title or apposition when there is one (`former UN Ambassador`,
+    /// `a ferry operator`).
+    pub description: Option<String>,
+    /// What kind of speaker it is.
+    pub kind: EntityKind,
+    /// The introduction: the first full-name mention (or first mention when
+    /// there is no full name). Go-to-definition lands here.
+    pub introduction: MentionId,
+    /// Every mention, in document order.
+    pub mentions: Vec<MentionId>,
+    /// Every quotation attributed to it, in document order.
+    pub quotes: Vec<QuoteId>,
+}
+
+/// Severity of a finding (mapped to LSP `DiagnosticSeverity` by the server).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl Severity {
+    /// Lower-case name as used in JSON output and settings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+/// One diagnostic of the core.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Bytes the finding is about (for quote rules: the quotation's range, or
+    /// the lone mark for `unclosed-quote`).
+    pub range: Range<usize>,
+    /// Default severity of the rule (settings may change it).
+    pub severity: Severity,
+    /// Stable rule code: `unattributed-quote`, `unclosed-quote`,
+    /// `mismatched-quote`.
+    pub code: &'static str,
+    /// One line a writer understands.
+    pub message: String,
+    /// The quotation the finding is about, if any.
+    pub quote: Option<QuoteId>,
+}
+
+/// Analyse a whole document with the built-in lexicons.
+pub fn analyze(text: &str) -> Analysis {
+    analyze_with(text, &Options::default())
+}
+
+/// Analyse a whole document with extra lexicon entries.
+pub fn analyze_with(text: &str, options: &Options) -> Analysis {
+    Document::new(text, options.clone()).analysis().as_ref().clone()
+}
+
+impl Analysis {
+    /// The quotation whose range contains byte `offset` (inclusive of the
+    /// end, so a cursor just after the closing mark still hits it).
+    pub fn quote_at(&self, offset: usize) -> Option<QuoteId> {
+        let i = self.quotes.partition_point(|q| q.range.end < offset);
+        (i..self.quotes.len())
+            .take_while(|&i| self.quotes[i].range.start <= offset)
+            .filter(|&i| self.quotes[i].range.end >= offset)
+            .min_by_key(|&i| self.quotes[i].range.len())
+    }
+
+    /// The mention whose range contains byte `offset` (end inclusive).
+    pub fn mention_at(&self, offset: usize) -> Option<MentionId> {
+        let i = self.mentions.partition_point(|m| m.range.end < offset);
+        (i..self.mentions.len())
+            .take_while(|&i| self.mentions[i].range.start <= offset)
+            .find(|&i| self.mentions[i].range.end >= offset)
+    }
+
+    /// The speaker entity of a quotation, if attributed.
+    pub fn speaker(&self, quote: QuoteId) -> Option<&Entity> {
+        let a = self.quotes.get(quote)?.attribution.as_ref()?;
+        self.entities.get(a.entity)
+    }
+}

@@ -1,0 +1,3 @@
+//! Diagnostic rules (stub).
+/// Codes of all rules.
+pub const RULES: &[&str] = &["unattributed-quote", "unclosed-quote", "mismatched-quote"];

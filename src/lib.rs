@@ -1,0 +1,11 @@
+//! Sayso: who said each quotation in a news article.
+//!
+//! - [`analysis`]: the pure core (`&str` in, byte ranges out);
+//! - [`cli`]: the `check` and `quotes` subcommands;
+//! - [`server`]: the language server (`sayso lsp`).
+//!
+//! See `README.md` for usage and `../shared/DESIGN.md` for the layering rules.
+
+pub mod analysis;
+pub mod cli;
+pub mod server;
