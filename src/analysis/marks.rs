@@ -1,1 +1,323 @@
-//! (stub)
+//! Quotation marks: telling quotation marks from apostrophes, and pairing
+//! opening and closing marks inside one paragraph.
+//!
+//! Rules (after the Chicago Manual of Style 6.9–6.11 and 6.115–6.117, and
+//! the "flanking" rules CommonMark uses for smart punctuation):
+//! - a mark between two letters or digits is an apostrophe (`don’t`,
+//!   `O'Connor`); one before a year or a known elision is an apostrophe
+//!   (`’90s`, `’n’`, `’em`);
+//! - a straight mark that opens a word (after space or opening punctuation)
+//!   opens, one that ends a word (before space or punctuation) closes;
+//! - a single closing-looking mark closes only when a single quotation is
+//!   open (otherwise it is a plural possessive: `the drivers’ union`);
+//! - quotations nest: a single-quoted phrase inside a double-quoted one (or
+//!   the British reverse) is an inner quotation, not an end of the outer one.
+//!
+//! Positions are byte offsets into the paragraph text.
+
+use std::ops::Range;
+
+/// The two families of quotation marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Family {
+    Double,
+    Single,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Open(Family),
+    Close(Family),
+    /// Closes a quotation of this family if one is open, else apostrophe.
+    CloseIfOpen(Family),
+    /// Straight mark with no clear side: closes if open, else opens.
+    Either(Family),
+    Apostrophe,
+}
+
+/// One top-level quotation found in a paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RawQuote {
+    /// From the opening mark to after the closing mark (or to the end of the
+    /// content, whitespace trimmed, when not closed here).
+    pub range: Range<usize>,
+    pub content: Range<usize>,
+    pub open: char,
+    pub close: Option<char>,
+    /// Closed by a mark of another style (`“…"`).
+    pub mismatched: bool,
+    /// Given up inside the paragraph (a new quotation of the same family
+    /// opened mid-line): certainly unclosed.
+    pub broken: bool,
+    /// Ended at a line break because the next line reopens (the
+    /// multi-paragraph convention inside one block).
+    pub line_piece: bool,
+}
+
+/// Marks found in one paragraph.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Marks {
+    pub quotes: Vec<RawQuote>,
+    /// Closing double marks with no opening mark: `(byte offset, mark)`.
+    pub stray_closers: Vec<(usize, char)>,
+}
+
+pub(crate) fn family(c: char) -> Option<Family> {
+    match c {
+        '"' | '“' | '”' | '„' | '«' | '»' | '‟' => Some(Family::Double),
+        '\'' | '‘' | '’' | '‚' | '‹' | '›' | '‛' => Some(Family::Single),
+        _ => None,
+    }
+}
+
+/// Is `c` any quotation-mark character?
+pub(crate) fn is_mark(c: char) -> bool {
+    family(c).is_some()
+}
+
+fn opening_punct(c: char) -> bool {
+    matches!(c, '(' | '[' | '{' | '<' | '—' | '–' | '-' | '/' | '“' | '‘' | '«' | '„' | '‚' | ':' | '\u{2026}')
+}
+
+fn closing_punct(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '}' | '>' | '—' | '–' | '-' | '/' | '…'
+            | '”' | '’' | '»' | '"' | '\'' | '*' | '_'
+    )
+}
+
+const ELISIONS: &[&str] = &["n", "em", "til", "tis", "twas", "cause", "bout", "round", "nuff", "cos", "ol", "s"];
+
+/// The word that starts at `rest` (letters only), lower-cased, if short.
+fn elision_after(rest: &str) -> bool {
+    let word: String = rest.chars().take_while(|c| c.is_alphabetic()).take(6).collect();
+    if word.is_empty() {
+        return false;
+    }
+    let after = rest[word.len()..].chars().next();
+    let lower = word.to_lowercase();
+    ELISIONS.contains(&lower.as_str())
+        && (lower != "n" || matches!(after, Some('\'' | '’')))
+        && (lower != "s" || after.is_none_or(|c| !c.is_alphanumeric()))
+}
+
+fn year_after(rest: &str) -> bool {
+    let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
+    digits == 2 && rest[2..].chars().next().is_none_or(|c| !c.is_alphanumeric() || c == 's')
+}
+
+fn classify(prev: Option<char>, c: char, text: &str, i: usize) -> Role {
+    let rest = &text[i + c.len_utf8()..];
+    let next = rest.chars().next();
+    let prev_alnum = prev.is_some_and(|p| p.is_alphanumeric());
+    let next_alnum = next.is_some_and(|n| n.is_alphanumeric());
+    let left_ok = prev.is_none_or(|p| p.is_whitespace() || opening_punct(p));
+    let right_ok = next.is_none_or(|n| n.is_whitespace() || closing_punct(n));
+    match c {
+        '“' | '„' | '«' | '‟' => Role::Open(Family::Double),
+        '”' | '»' => Role::Close(Family::Double),
+        '"' => {
+            if left_ok && !right_ok {
+                Role::Open(Family::Double)
+            } else if right_ok && !left_ok {
+                Role::Close(Family::Double)
+            } else {
+                Role::Either(Family::Double)
+            }
+        }
+        '‘' | '‚' | '‛' => {
+            if year_after(rest) || (prev_alnum && next_alnum) {
+                Role::Apostrophe
+            } else {
+                Role::Open(Family::Single)
+            }
+        }
+        '’' | '\'' => {
+            if prev_alnum && next_alnum {
+                Role::Apostrophe
+            } else if left_ok && (year_after(rest) || elision_after(rest)) {
+                Role::Apostrophe
+            } else if left_ok && !right_ok {
+                if c == '’' { Role::Apostrophe } else { Role::Open(Family::Single) }
+            } else if !left_ok {
+                Role::CloseIfOpen(Family::Single)
+            } else {
+                Role::Apostrophe
+            }
+        }
+        '‹' => Role::Open(Family::Single),
+        '›' => Role::CloseIfOpen(Family::Single),
+        _ => Role::Apostrophe,
+    }
+}
+
+/// Do `open` and `close` belong to one style? (`“”`, `„“`, `„”`, `«»`,
+/// `""`, `‘’`, `‚‘`, `‚’`, `''`, `‹›`, and the Scandinavian `»«`, `””`.)
+pub(crate) fn styles_match(open: char, close: char) -> bool {
+    matches!(
+        (open, close),
+        ('“', '”') | ('„', '“') | ('„', '”') | ('«', '»') | ('»', '«') | ('"', '"') | ('‟', '”')
+            | ('‘', '’') | ('‚', '‘') | ('‚', '’') | ('\'', '\'') | ('‹', '›') | ('‛', '’')
+            | ('”', '”')
+    )
+}
+
+struct OpenMark {
+    family: Family,
+    ch: char,
+    pos: usize,
+}
+
+fn at_line_start(text: &str, pos: usize) -> bool {
+    let before = &text[..pos];
+    match before.rfind('\n') {
+        Some(nl) => before[nl + 1..].chars().all(char::is_whitespace) && nl > 0,
+        None => false,
+    }
+}
+
+fn trimmed_end(text: &str, end: usize, floor: usize) -> usize {
+    floor + text[floor..end].trim_end().len()
+}
+
+/// Find the top-level quotations of one paragraph.
+pub(crate) fn scan(text: &str) -> Marks {
+    let mut out = Marks::default();
+    let mut stack: Vec<OpenMark> = Vec::new();
+    let mut prev: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        if family(c).is_none() {
+            prev = Some(c);
+            continue;
+        }
+        // `„…“`: a left double mark closes an open low-9 mark.
+        let mut role = classify(prev, c, text, i);
+        if c == '“' && stack.iter().any(|o| o.ch == '„') {
+            role = Role::Close(Family::Double);
+        }
+        if c == '»' && stack.is_empty() && prev.is_none_or(char::is_whitespace) {
+            role = Role::Open(Family::Double);
+        }
+        let role = match role {
+            Role::Either(f) => {
+                if stack.iter().any(|o| o.family == f) {
+                    Role::Close(f)
+                } else {
+                    Role::Open(f)
+                }
+            }
+            r => r,
+        };
+        match role {
+            Role::Open(f) => {
+                if let Some(top) = stack.last() {
+                    if top.family == f && stack.len() == 1 {
+                        let old = stack.pop().expect("non-empty");
+                        if f == Family::Double {
+                            let line_piece = at_line_start(text, i);
+                            let floor = old.pos + old.ch.len_utf8();
+                            let end = trimmed_end(text, i, floor);
+                            out.quotes.push(RawQuote {
+                                range: old.pos..end,
+                                content: floor..end,
+                                open: old.ch,
+                                close: None,
+                                mismatched: false,
+                                broken: !line_piece,
+                                line_piece,
+                            });
+                        }
+                    } else if top.family == f && stack.len() > 1 {
+                        // Same family nested inside an inner quotation: the
+                        // inner one was really closed by nothing; drop it.
+                        stack.pop();
+                    }
+                }
+                stack.push(OpenMark { family: f, ch: c, pos: i });
+            }
+            Role::Close(f) | Role::CloseIfOpen(f) => {
+                if let Some(k) = stack.iter().rposition(|o| o.family == f) {
+                    let open = &stack[k];
+                    if k == 0 {
+                        let floor = open.pos + open.ch.len_utf8();
+                        out.quotes.push(RawQuote {
+                            range: open.pos..i + c.len_utf8(),
+                            content: floor..i,
+                            open: open.ch,
+                            close: Some(c),
+                            mismatched: !styles_match(open.ch, c),
+                            broken: false,
+                            line_piece: false,
+                        });
+                    }
+                    stack.truncate(k);
+                } else if matches!(role, Role::Close(Family::Double)) {
+                    out.stray_closers.push((i, c));
+                }
+            }
+            Role::Either(_) | Role::Apostrophe => {}
+        }
+        prev = Some(c);
+    }
+    if let Some(old) = stack.first() {
+        // A straight single mark never closed was an apostrophe after all.
+        if old.ch != '\'' {
+            let floor = old.pos + old.ch.len_utf8();
+            let end = trimmed_end(text, text.len(), floor);
+            out.quotes.push(RawQuote {
+                range: old.pos..end,
+                content: floor..end,
+                open: old.ch,
+                close: None,
+                mismatched: false,
+                broken: false,
+                line_piece: false,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quotes(text: &str) -> Vec<&str> {
+        scan(text).quotes.iter().map(|q| &text[q.range.clone()]).collect()
+    }
+
+    #[test]
+    fn apostrophes_are_not_marks() {
+        let t = "Trump’s aides don’t like the ’90s, rock ’n’ roll, the drivers’ union, O'Connor or I'll.";
+        assert_eq!(quotes(t), Vec::<&str>::new());
+        let t = "Rock 'n' roll in the '90s: the drivers' union.";
+        assert_eq!(quotes(t), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn curly_and_straight_pairs() {
+        assert_eq!(quotes("“One,” she said, “two.”"), vec!["“One,”", "“two.”"]);
+        assert_eq!(quotes("\"One,\" she said, \"two.\""), vec!["\"One,\"", "\"two.\""]);
+        assert_eq!(quotes("Putin, Trump Discuss 'Active' Partnership Based on 'Non-Interference,' Says Kremlin"), vec!["'Active'", "'Non-Interference,'"]);
+        assert_eq!(quotes("«Oui», dit-il. „Ja“, sagte er. ‚ja‘"), vec!["«Oui»", "„Ja“", "‚ja‘"]);
+    }
+
+    #[test]
+    fn nested_quotes_are_inner() {
+        assert_eq!(quotes("“He said ‘don’t’ to me,” she said."), vec!["“He said ‘don’t’ to me,”"]);
+        assert_eq!(quotes("‘He said “no” to me,’ she said."), vec!["‘He said “no” to me,’"]);
+        assert_eq!(quotes("\"He called it 'fake' news,\" she said."), vec!["\"He called it 'fake' news,\""]);
+    }
+
+    #[test]
+    fn open_at_end_and_mismatch() {
+        let m = scan("“First paragraph of a long quote.");
+        assert_eq!(m.quotes.len(), 1);
+        assert_eq!(m.quotes[0].close, None);
+        let m = scan("“Mixed marks,\" she said.");
+        assert!(m.quotes[0].mismatched);
+        let m = scan("It ended.” Then");
+        assert_eq!(m.stray_closers, vec![(9, '”')]);
+    }
+}

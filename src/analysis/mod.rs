@@ -25,6 +25,7 @@ mod tokens;
 
 pub use document::Document;
 pub use lexicon::{Lexicon, CUE_VERB_LEMMAS};
+pub use rules::{Rule, RuleInput, RULES};
 
 /// Index into [`Analysis::quotes`].
 pub type QuoteId = usize;

@@ -1,1 +1,1100 @@
-//! (stub)
+//! Per-paragraph analysis: quotations, name mentions, cues and in-paragraph
+//! attributions. Pure function of the paragraph text; its results are cached
+//! by [`super::Document`] and reused until an edit touches the paragraph.
+//!
+//! All ranges here are byte offsets relative to the paragraph start.
+//!
+//! Attribution patterns (after PARC/PolNeAR; Pareti 2016, Newell et al.
+//! 2018), tried in this order for each quotation:
+//! 1. a trailing frame right after it: `“…,” Bolton wrote`, `“…,” said Dan
+//!    O'Connor, a ferry operator`, `“…,” the Kremlin statement continued`,
+//!    `“…” — Jane Roe`;
+//! 2. a leading cue earlier in the same sentence: `The Kremlin said … “…”`,
+//!    `he replied: “…”`, `according to X, “…”`, `X, adding “…”`, partial
+//!    quotations inside reported speech;
+//! 3. a cue later in the same sentence (headlines: `'…' Says Kremlin`);
+//! 4. a lead-in colon after a name: `Smith: “…”`;
+//! 5. continuation: the speaker of the previous quotation (or cue sentence)
+//!    of the paragraph.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use super::lexicon::{CueInfo, Gender, Lexicon, PronounClass};
+use super::marks::{self, Family, Marks, RawQuote};
+use super::tokens::{tokenize, Kind, Token};
+use super::QuoteKind;
+
+/// Bound on how many tokens any search looks back or ahead, so that the
+/// work per quotation is constant and the analysis stays linear.
+const WINDOW: usize = 40;
+
+/// A capitalised name run: `former UN Ambassador John Bolton`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NameRun {
+    /// The name proper, without titles or possessive `’s`.
+    pub range: Range<usize>,
+    /// Title and modifiers before the name (`former UN Ambassador`).
+    pub description: Option<Range<usize>>,
+    /// Number of words in the name proper.
+    pub words: usize,
+    /// The last word (surname or org head), without possessive.
+    pub last: Range<usize>,
+    /// The first word of the name proper.
+    pub first: Range<usize>,
+    pub org: bool,
+    pub person: bool,
+    pub honorific: bool,
+    pub gender: Gender,
+    /// Preceded by `the` (`the Kremlin`, `the White House`).
+    pub with_the: bool,
+}
+
+/// What a source expression is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SourceKind {
+    /// Index into [`ParaAnalysis::names`].
+    Name(usize),
+    /// A pronoun; for `who`, the name it hangs on.
+    Pronoun(PronounClass, Option<usize>),
+    /// A common-noun phrase; `key` is its head noun lower-cased, `owner` a
+    /// name inside it (`the Kremlin statement` → Kremlin).
+    Nominal { key: String, definite: bool, owner: Option<usize> },
+}
+
+/// A source expression found by the attribution patterns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Source {
+    pub range: Range<usize>,
+    pub kind: SourceKind,
+    /// Apposition after the source (`, a ferry operator,`).
+    pub description: Option<Range<usize>>,
+}
+
+/// How an in-paragraph attribution was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum How {
+    Cue,
+    /// Same speaker as the paragraph quotation with this index.
+    ContinuationOf(usize),
+    /// Same speaker as an earlier cue sentence of this paragraph that has no
+    /// quotation of its own.
+    Context,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LocalAttribution {
+    /// Index into [`ParaAnalysis::sources`].
+    pub source: usize,
+    pub cue: Option<Range<usize>>,
+    pub how: How,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ParaQuote {
+    pub raw: RawQuote,
+    pub kind: QuoteKind,
+    pub attribution: Option<LocalAttribution>,
+    /// Starts the paragraph (only white space before it).
+    pub leads: bool,
+}
+
+/// Everything the document pass needs from one paragraph.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct ParaAnalysis {
+    pub len: usize,
+    pub quotes: Vec<ParaQuote>,
+    pub stray_closers: Vec<(usize, char)>,
+    pub names: Vec<NameRun>,
+    pub sources: Vec<Source>,
+    /// The paragraph's first non-space character opens a quotation of this
+    /// family.
+    pub opens_with: Option<Family>,
+    /// The paragraph starts with a dash and a name (`— Jane Roe`, `-President
+    /// Obama, tweeting`): a sign-off for the quotations just before it.
+    pub dash_lead: Option<(usize, Range<usize>)>,
+    /// The speaker context this paragraph leaves for the next one: the
+    /// source and cue of its last attributed quotation, if the paragraph
+    /// ends in quotation.
+    pub trailing_context: Option<(usize, Option<Range<usize>>)>,
+    /// No words outside quotations.
+    pub quote_only: bool,
+}
+
+struct Ctx<'a> {
+    text: &'a str,
+    toks: Vec<Token>,
+    lex: &'a Lexicon,
+    /// Sentence number of each token.
+    sent: Vec<u32>,
+    names: Vec<NameRun>,
+    sources: Vec<Source>,
+    quote_tok: Vec<usize>,
+    /// `names[..scanned_names]` are sorted by position; later ones were
+    /// built on demand by source extraction.
+    scanned_names: usize,
+}
+
+fn is_cap(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+fn lower(w: &str) -> Cow<'_, str> {
+    if w.chars().any(char::is_uppercase) {
+        Cow::Owned(w.to_lowercase())
+    } else {
+        Cow::Borrowed(w)
+    }
+}
+
+/// Strip a possessive `’s` / `'s` / trailing `’`.
+fn strip_possessive(w: &str) -> &str {
+    for suf in ["’s", "'s", "’S", "'S"] {
+        if let Some(s) = w.strip_suffix(suf) {
+            if !s.is_empty() {
+                return s;
+            }
+        }
+    }
+    w
+}
+
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "one", "two", "three", "several", "some", "many", "his", "her", "their",
+    "its", "this", "that", "these", "those", "another", "other", "our", "my", "your", "each",
+    "both", "most", "few", "multiple", "numerous", "no",
+];
+
+const CONNECTORS: &[&str] = &[
+    "de", "la", "van", "von", "der", "den", "bin", "ibn", "al", "da", "di", "du", "le", "del",
+    "dos", "das", "y", "ben", "abu", "el",
+];
+
+const STOP_NOMINAL: &[&str] = &[
+    "in", "on", "at", "of", "for", "with", "by", "from", "to", "and", "or", "but", "that",
+    "which", "who", "as", "than", "if", "when", "while", "because", "after", "before", "is",
+    "was", "are", "were", "be", "not", "it", "this", "there", "what", "about", "into",
+];
+
+/// Analyse one paragraph.
+pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
+    let Marks { quotes: raw, stray_closers } = marks::scan(text);
+    let ranges: Vec<Range<usize>> = raw.iter().map(|q| q.range.clone()).collect();
+    let toks = tokenize(text, &ranges);
+    let mut quote_tok = vec![0; raw.len()];
+    for (i, t) in toks.iter().enumerate() {
+        if let Kind::Quote(q) = t.kind {
+            quote_tok[q] = i;
+        }
+    }
+    let mut cx = Ctx { text, toks, lex, sent: Vec::new(), names: Vec::new(), sources: Vec::new(), quote_tok, scanned_names: 0 };
+    cx.sentences(&raw);
+    let title_case = cx.is_title_case();
+    if !title_case {
+        cx.scan_names();
+    }
+    cx.scanned_names = cx.names.len();
+    let opens_with = text
+        .trim_start()
+        .chars()
+        .next()
+        .and_then(|c| raw.first().filter(|q| text[..q.range.start].trim().is_empty()).map(|_| c))
+        .and_then(marks::family);
+    let quote_only = cx.toks.iter().all(|t| !matches!(t.kind, Kind::Word));
+
+    let mut quotes: Vec<ParaQuote> = raw
+        .into_iter()
+        .map(|r| {
+            let leads = text[..r.range.start].trim().is_empty();
+            ParaQuote { raw: r, kind: QuoteKind::Direct, attribution: None, leads }
+        })
+        .collect();
+
+    // Cue sentences without quotations, usable as context for later quotes.
+    let mut context: Option<(usize, Option<Range<usize>>, u32)> = None;
+    let mut last_tok_done = 0;
+    for qi in 0..quotes.len() {
+        let t = cx.quote_tok[qi];
+        // Context from cue sentences between the previous quote and this one.
+        if let Some(c) = cx.context_between(last_tok_done, t) {
+            context = Some(c);
+        }
+        last_tok_done = t + 1;
+        let words = cx.content_words(&quotes[qi].raw);
+        let found = cx.attribute(t, &quotes[qi].raw);
+        let own_sentence_cue = found.is_some();
+        let attribution = match found {
+            Some((source, cue)) => Some(LocalAttribution { source, cue: Some(cue), how: How::Cue }),
+            None => {
+                if words <= 2 && !quotes[qi].leads {
+                    None
+                } else if let Some(prev) = (0..qi).rev().find(|&p| quotes[p].attribution.is_some()) {
+                    let pa = quotes[prev].attribution.as_ref().expect("checked");
+                    let newer_context = context.as_ref().is_some_and(|c| c.2 > cx.sent[cx.quote_tok[prev]]);
+                    if newer_context {
+                        let (s, c, _) = context.clone().expect("checked");
+                        Some(LocalAttribution { source: s, cue: c, how: How::Context })
+                    } else {
+                        Some(LocalAttribution { source: pa.source, cue: pa.cue.clone(), how: How::ContinuationOf(prev) })
+                    }
+                } else if let Some((s, c, _)) = context.clone() {
+                    Some(LocalAttribution { source: s, cue: c, how: How::Context })
+                } else {
+                    None
+                }
+            }
+        };
+        quotes[qi].kind = if words <= 2 && !own_sentence_cue && attribution.is_none() {
+            QuoteKind::Scare
+        } else if quotes[qi].leads || cx.quote_is_sentence(t, &quotes[qi].raw) {
+            QuoteKind::Direct
+        } else {
+            QuoteKind::Partial
+        };
+        quotes[qi].attribution = attribution;
+    }
+    // The context left for the next paragraph.
+    let trailing_context = quotes.last().and_then(|q| {
+        q.attribution.as_ref().map(|a| (a.source, a.cue.clone()))
+    }).or_else(|| {
+        if quotes.is_empty() { None } else { None }
+    });
+    let dash_lead = cx.dash_lead();
+    ParaAnalysis {
+        len: text.len(),
+        quotes,
+        stray_closers,
+        names: cx.names,
+        sources: cx.sources,
+        opens_with,
+        dash_lead,
+        trailing_context,
+        quote_only,
+    }
+}
+
+impl<'a> Ctx<'a> {
+    fn word(&self, i: usize) -> Option<&'a str> {
+        let t = self.toks.get(i)?;
+        match t.kind {
+            Kind::Word => Some(&self.text[t.range.clone()]),
+            _ => None,
+        }
+    }
+
+    fn punct(&self, i: usize) -> Option<char> {
+        match self.toks.get(i)?.kind {
+            Kind::Punct(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    fn is_quote(&self, i: usize) -> bool {
+        matches!(self.toks.get(i).map(|t| t.kind), Some(Kind::Quote(_)))
+    }
+
+    fn cue_at(&self, i: usize) -> Option<CueInfo> {
+        let w = self.word(i)?;
+        self.lex.cue(&lower(w))
+    }
+
+    /// Number of words in a quotation's content.
+    fn content_words(&self, q: &RawQuote) -> usize {
+        self.text[q.content.clone()].split_whitespace().take(3).count()
+    }
+
+    fn sentences(&mut self, raw: &[RawQuote]) {
+        let mut s = 0u32;
+        let n = self.toks.len();
+        self.sent = Vec::with_capacity(n);
+        for i in 0..n {
+            self.sent.push(s);
+            let next_starts = match self.toks.get(i + 1) {
+                None => true,
+                Some(t) => match t.kind {
+                    Kind::Word => {
+                        let w = &self.text[t.range.clone()];
+                        is_cap(w) || w.starts_with(|c: char| c.is_ascii_digit())
+                    }
+                    Kind::Quote(_) | Kind::Newline => true,
+                    Kind::Punct(c) => marks::is_mark(c) || c == '(' || c == '—' || c == '-',
+                },
+            };
+            match self.toks[i].kind {
+                Kind::Punct('.' | '?' | '!' | '…') if next_starts => s += 1,
+                Kind::Newline => s += 1,
+                Kind::Quote(q) => {
+                    let c = self.text[raw[q].content.clone()].trim_end();
+                    let ends = c.ends_with(['.', '?', '!', '…']);
+                    if ends && next_starts {
+                        s += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn is_title_case(&self) -> bool {
+        if self.text.contains('\n') || self.text.len() > 300 {
+            return false;
+        }
+        let mut words = 0;
+        let mut caps = 0;
+        for t in &self.toks {
+            if let Kind::Word = t.kind {
+                let w = &self.text[t.range.clone()];
+                if w.len() > 3 {
+                    words += 1;
+                    if is_cap(w) {
+                        caps += 1;
+                    }
+                }
+            }
+        }
+        words >= 3 && caps * 10 >= words * 7
+    }
+
+    /// Is the word at `i` a capitalised name word (not a sentence-initial
+    /// function word or a cue)?
+    fn name_word(&self, i: usize) -> bool {
+        let Some(w) = self.word(i) else { return false };
+        if !is_cap(w) || self.lex.is_not_name(w) || self.lex.is_not_name(strip_possessive(w)) {
+            return false;
+        }
+        if self.cue_at(i).is_some() {
+            return false;
+        }
+        true
+    }
+
+    fn connector(&self, i: usize) -> bool {
+        self.word(i).is_some_and(|w| CONNECTORS.contains(&w))
+            && self.name_word(i + 1)
+            && i > 0
+            && self.name_word(i - 1)
+    }
+
+    /// Scan name runs over the whole paragraph, quotations included.
+    fn scan_names(&mut self) {
+        let all = tokenize(self.text, &[]);
+        let saved = std::mem::replace(&mut self.toks, all);
+        let n = self.toks.len();
+        let mut i = 0;
+        while i < n {
+            if !self.name_word(i) && !(self.word(i).is_some_and(|w| self.lex.is_title(w)) && self.name_word(i + 1)) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let mut j = i;
+            while j < n {
+                let w = match self.word(j) {
+                    Some(w) => w,
+                    None => break,
+                };
+                if self.name_word(j) || self.lex.is_title(w) || self.connector(j) {
+                    let possessive = strip_possessive(w).len() != w.len();
+                    j += 1;
+                    if possessive {
+                        break;
+                    }
+                } else {
+                    break;
+                }
+            }
+            if let Some(run) = self.make_name(start, j) {
+                self.names.push(run);
+            }
+            i = j.max(i + 1);
+        }
+        self.toks = saved;
+    }
+
+    /// Build a name run from tokens `a..b` (all words), splitting titles.
+    fn make_name(&self, a: usize, b: usize) -> Option<NameRun> {
+        if a >= b {
+            return None;
+        }
+        let mut t = None;
+        for k in a..b {
+            let w = self.word(k)?;
+            if self.lex.is_title(w) && k + 1 < b {
+                t = Some(k);
+            }
+        }
+        let name_start = t.map_or(a, |t| t + 1);
+        if name_start >= b {
+            return None;
+        }
+        let first_w = self.word(name_start)?;
+        let last_w = strip_possessive(self.word(b - 1)?);
+        let start = self.toks[name_start].range.start;
+        let last_start = self.toks[b - 1].range.start;
+        let end = last_start + last_w.len();
+        // Description: title words, plus `former`/`then-` just before.
+        let description = t.map(|t| {
+            let mut ds = a;
+            if a > 0 {
+                if let Some(w) = self.word(a - 1) {
+                    let lw = lower(w);
+                    if matches!(lw.as_ref(), "former" | "late" | "acting" | "then" | "ex" | "incoming" | "outgoing" | "interim")
+                        || lw.starts_with("then-")
+                    {
+                        ds = a - 1;
+                    }
+                }
+            }
+            self.toks[ds].range.start..self.toks[t].range.end
+        });
+        let honor_gender = (a..name_start).filter_map(|k| self.word(k)).find_map(|w| self.lex.honorific_gender(w));
+        let words = b - name_start;
+        let the_before = a > 0 && self.word(a - 1).is_some_and(|w| w.eq_ignore_ascii_case("the"));
+        let all_caps = words == 1 && last_w.len() >= 2 && last_w.chars().all(|c| !c.is_lowercase());
+        let org = self.lex.is_org_head(last_w) || (the_before && t.is_none()) || (all_caps && t.is_none());
+        let first_gender = if words >= 2 || t.is_some() { self.lex.first_name_gender(first_w) } else { None };
+        let gender = honor_gender.or(first_gender).unwrap_or(Gender::Unknown);
+        let person = !org && (t.is_some() || first_gender.is_some());
+        if words == 1 && !person && !org && self.lex.is_not_name(last_w) {
+            return None;
+        }
+        Some(NameRun {
+            range: start..end,
+            description,
+            words,
+            last: last_start..end,
+            first: start..start + first_w.len(),
+            org,
+            person,
+            honorific: honor_gender.is_some() || t.is_some_and(|t| self.word(t).is_some_and(|w| w.ends_with('.') || matches!(w, "Mr" | "Ms" | "Mrs"))),
+            gender,
+            with_the: the_before,
+        })
+    }
+
+    /// The name run covering token range `a..b` of the collapsed stream:
+    /// the scanned one if there is one, else built now.
+    fn name_for(&mut self, a: usize, b: usize) -> Option<usize> {
+        let start = self.toks[a].range.start;
+        let end = self.toks[b - 1].range.end;
+        let sorted = &self.names[..self.scanned_names];
+        let i = sorted.partition_point(|n| n.range.end <= start);
+        if let Some(n) = sorted.get(i) {
+            if n.range.start < end && n.range.end > start {
+                return Some(i);
+            }
+        }
+        if let Some(k) = self.names[self.scanned_names..].iter().position(|n| n.range.start < end && n.range.end > start) {
+            return Some(self.scanned_names + k);
+        }
+        let run = self.make_name(a, b)?;
+        self.names.push(run);
+        Some(self.names.len() - 1)
+    }
+
+    fn push_source(&mut self, range: Range<usize>, kind: SourceKind, description: Option<Range<usize>>) -> usize {
+        self.sources.push(Source { range, kind, description });
+        self.sources.len() - 1
+    }
+
+    /// A noun phrase ending at token `j` (inclusive), read backwards: the
+    /// source of a cue that follows it.
+    fn np_ending_at(&mut self, j: usize, floor: usize) -> Option<usize> {
+        let w = self.word(j)?;
+        let lw = lower(w);
+        if let Some(pc) = super::lexicon::pronoun_class(&lw) {
+            if matches!(lw.as_ref(), "him" | "them" | "me" | "us" | "his" | "her" | "their" | "its") {
+                return None;
+            }
+            let antecedent = if pc == PronounClass::Relative && j >= 2 && self.punct(j - 1) == Some(',') {
+                self.np_name_before(j - 2, floor)
+            } else {
+                None
+            };
+            let r = self.toks[j].range.clone();
+            return Some(self.push_source(r, SourceKind::Pronoun(pc, antecedent), None));
+        }
+        if is_cap(w) && !self.lex.is_not_name(w) {
+            // Walk back over the capitalised run.
+            let mut a = j;
+            while a > floor && (self.name_word(a - 1) || self.word(a - 1).is_some_and(|w| self.lex.is_title(w)) || self.connector(a - 1)) {
+                a -= 1;
+                if j - a > 8 {
+                    break;
+                }
+            }
+            // `the Kremlin`, `the Russian government`? (capitalised org)
+            let the = a > floor && self.word(a - 1).is_some_and(|w| w.eq_ignore_ascii_case("the"));
+            let idx = self.name_for(a, j + 1)?;
+            let n = &self.names[idx];
+            let start = if the && n.org { self.toks[a - 1].range.start } else { n.range.start };
+            let r = start..n.range.end;
+            return Some(self.push_source(r, SourceKind::Name(idx), None));
+        }
+        if is_cap(w) && !matches!(w, "The" | "A" | "An") {
+            return None;
+        }
+        // A common-noun phrase: walk back to a determiner or possessive.
+        if !w.chars().all(|c| c.is_alphabetic() || c == '-') {
+            return None;
+        }
+        if STOP_NOMINAL.contains(&lw.as_ref()) || DETERMINERS.contains(&lw.as_ref()) || self.lex.cue(&lw).is_some() {
+            return None;
+        }
+        let mut a = j;
+        let mut det = false;
+        let mut owner = None;
+        while a > floor && j - a < 6 {
+            let Some(pw) = self.word(a - 1) else { break };
+            let pl = lower(pw);
+            if DETERMINERS.contains(&pl.as_ref()) {
+                a -= 1;
+                det = true;
+                break;
+            }
+            if strip_possessive(pw).len() != pw.len() && is_cap(pw) {
+                // `Trump’s campaign`
+                a -= 1;
+                det = true;
+                let mut b = a;
+                while b > floor && self.name_word(b - 1) {
+                    b -= 1;
+                }
+                owner = self.name_for(b, a + 1);
+                a = b;
+                break;
+            }
+            if STOP_NOMINAL.contains(&pl.as_ref()) || self.lex.cue(&pl).is_some() || self.lex.is_between(&pl) {
+                break;
+            }
+            a -= 1;
+        }
+        if !det && !self.lex.is_source_noun(&lw) {
+            return None;
+        }
+        if !det && !(lw.ends_with('s') || self.lex.is_source_noun(&lw)) {
+            return None;
+        }
+        if owner.is_none() {
+            // A capitalised word inside: `the Kremlin statement`.
+            for k in a..j {
+                if self.name_word(k) {
+                    let mut b = k + 1;
+                    while b < j && self.name_word(b) {
+                        b += 1;
+                    }
+                    owner = self.name_for(k, b);
+                    break;
+                }
+            }
+        }
+        let definite = self.word(a).is_some_and(|w| {
+            let l = lower(w);
+            !matches!(l.as_ref(), "a" | "an" | "one" | "another" | "some" | "several" | "two" | "three" | "many")
+        });
+        let owner = owner.filter(|_| self.lex.is_document_noun(&lw) || self.names.is_empty() || true);
+        let r = self.toks[a].range.start..self.toks[j].range.end;
+        Some(self.push_source(r, SourceKind::Nominal { key: lw.into_owned(), definite, owner }, None))
+    }
+
+    /// A name ending at token `j` (for `Trump, who said`).
+    fn np_name_before(&mut self, j: usize, floor: usize) -> Option<usize> {
+        if !self.name_word(j) {
+            return None;
+        }
+        let mut a = j;
+        while a > floor && (self.name_word(a - 1) || self.word(a - 1).is_some_and(|w| self.lex.is_title(w))) && j - a < 8 {
+            a -= 1;
+        }
+        self.name_for(a, j + 1)
+    }
+
+    /// The subject of the cue at `c`: skip adverbs and auxiliaries, an
+    /// apposition (`X, a ferry operator, said`), then read a noun phrase.
+    fn subject_before(&mut self, c: usize, floor: usize) -> Option<usize> {
+        let mut j = c;
+        let mut skipped = 0;
+        while j > floor && skipped < 3 {
+            match self.word(j - 1) {
+                Some(w) if self.lex.is_between(&lower(w)) && lower(w) != "who" => {
+                    j -= 1;
+                    skipped += 1;
+                }
+                _ => break,
+            }
+        }
+        if j == floor || j == 0 {
+            return None;
+        }
+        let j = j - 1;
+        if self.punct(j) == Some(',') {
+            // Apposition or relative clause between commas.
+            let mut k = j;
+            let lim = j.saturating_sub(16).max(floor);
+            while k > lim {
+                k -= 1;
+                if self.punct(k) == Some(',') {
+                    break;
+                }
+                if self.is_quote(k) || matches!(self.toks[k].kind, Kind::Newline) || self.sent[k] != self.sent[j] {
+                    return None;
+                }
+            }
+            if self.punct(k) != Some(',') || k == floor || k == 0 {
+                return None;
+            }
+            let first = self.word(k + 1).map(lower);
+            let appositive = first.as_deref().is_some_and(|f| {
+                matches!(f, "a" | "an" | "the" | "who" | "whose" | "which" | "former" | "now" | "then" | "himself" | "herself" | "also" | "one" | "both" | "too" | "according")
+                    || f.ends_with("ing")
+                    || self.lex.is_title(self.word(k + 1).unwrap_or(""))
+            });
+            if !appositive {
+                return None;
+            }
+            let desc_start = self.toks[k + 1].range.start;
+            let desc_end = self.toks[j - 1].range.end;
+            let s = self.np_ending_at(k - 1, floor)?;
+            let rel = first.as_deref().is_some_and(|f| matches!(f, "who" | "whose" | "which"));
+            if !rel {
+                self.sources[s].description = Some(desc_start..desc_end);
+            }
+            return Some(s);
+        }
+        if self.punct(j) == Some(')') {
+            return None;
+        }
+        self.np_ending_at(j, floor)
+    }
+
+    /// The noun phrase starting at token `j`: the source of an inverted cue
+    /// (`said Dan O'Connor, a ferry operator`) or of `according to`.
+    fn np_starting_at(&mut self, j: usize) -> Option<usize> {
+        let w = self.word(j)?;
+        let lw = lower(w);
+        if let Some(pc) = super::lexicon::pronoun_class(&lw) {
+            if matches!(pc, PronounClass::Male | PronounClass::Female | PronounClass::Plural) && matches!(lw.as_ref(), "he" | "she" | "they") {
+                let r = self.toks[j].range.clone();
+                return Some(self.push_source(r, SourceKind::Pronoun(pc, None), None));
+            }
+            return None;
+        }
+        let mut a = j;
+        // Leading lowercase modifiers before a title: `former Sen. …`
+        while self.word(a).is_some_and(|w| matches!(lower(w).as_ref(), "former" | "late" | "acting" | "then" | "ex")) && a - j < 2 {
+            a += 1;
+        }
+        if self.name_word(a) || self.word(a).is_some_and(|w| self.lex.is_title(w)) {
+            let mut b = a;
+            while b < self.toks.len() && (self.name_word(b) || self.word(b).is_some_and(|w| self.lex.is_title(w)) || self.connector(b)) && b - a < 8 {
+                let poss = self.word(b).is_some_and(|w| strip_possessive(w).len() != w.len());
+                b += 1;
+                if poss {
+                    break;
+                }
+            }
+            if b == a {
+                return None;
+            }
+            let idx = self.name_for(a, b)?;
+            let r = self.names[idx].range.clone();
+            let desc = self.apposition_after(b);
+            return Some(self.push_source(r, SourceKind::Name(idx), desc));
+        }
+        // `the report`, `a new study`, `the Kremlin statement`
+        if DETERMINERS.contains(&lw.as_ref()) || lw == "the" {
+            let mut b = j + 1;
+            let mut owner_start = None;
+            while b < self.toks.len() && b - j <= 5 {
+                let Some(w) = self.word(b) else { break };
+                let l = lower(w);
+                if STOP_NOMINAL.contains(&l.as_ref()) || self.lex.cue(&l).is_some() {
+                    break;
+                }
+                if self.name_word(b) && owner_start.is_none() {
+                    owner_start = Some(b);
+                }
+                b += 1;
+            }
+            if b == j + 1 {
+                return None;
+            }
+            let head = lower(self.word(b - 1)?).into_owned();
+            if head.chars().any(|c| !c.is_alphabetic() && c != '-') {
+                return None;
+            }
+            let owner = match owner_start {
+                Some(o) => {
+                    let mut e = o;
+                    while e < b && self.name_word(e) {
+                        e += 1;
+                    }
+                    self.name_for(o, e)
+                }
+                None => None,
+            };
+            let is_the = lw == "the";
+            // `the Kremlin` alone is a name with `the`.
+            if let Some(o) = owner {
+                if self.names[o].range.end == self.toks[b - 1].range.end - (self.word(b - 1).map_or(0, |w| w.len() - strip_possessive(w).len())) && self.names[o].org {
+                    let r = self.toks[j].range.start..self.names[o].range.end;
+                    return Some(self.push_source(r, SourceKind::Name(o), None));
+                }
+            }
+            let r = self.toks[j].range.start..self.toks[b - 1].range.end;
+            let desc = self.apposition_after(b);
+            return Some(self.push_source(r, SourceKind::Nominal { key: head, definite: is_the, owner }, desc));
+        }
+        if self.lex.is_source_noun(&lw) {
+            let r = self.toks[j].range.clone();
+            return Some(self.push_source(r, SourceKind::Nominal { key: lw.into_owned(), definite: false, owner: None }, None));
+        }
+        None
+    }
+
+    /// `, a ferry operator` after a name: the words up to the next comma or
+    /// sentence end, if they start like an apposition.
+    fn apposition_after(&self, b: usize) -> Option<Range<usize>> {
+        if self.punct(b) != Some(',') {
+            return None;
+        }
+        let first = lower(self.word(b + 1)?);
+        if !matches!(first.as_ref(), "a" | "an" | "the" | "former" | "who") && !self.lex.is_title(self.word(b + 1)?) {
+            return None;
+        }
+        if first == "who" {
+            return None;
+        }
+        let mut e = b + 1;
+        while e < self.toks.len() && self.word(e).is_some() && e - b < 14 {
+            e += 1;
+        }
+        Some(self.toks[b + 1].range.start..self.toks[e - 1].range.end)
+    }
+
+    /// Pattern 1: a frame right after the quotation at token `t`.
+    fn trailing_frame(&mut self, t: usize, q: &RawQuote) -> Option<(usize, Range<usize>)> {
+        let mut j = t + 1;
+        if matches!(self.punct(j), Some(',')) {
+            j += 1;
+        }
+        let content = self.text[q.content.clone()].trim_end();
+        let period_end = content.ends_with('.');
+        // `“…” — Jane Roe` / `“…” -President Obama`
+        if matches!(self.punct(j), Some('—' | '–' | '-')) && self.name_word(j + 1) {
+            let cue = self.toks[j].range.clone();
+            let s = self.np_starting_at(j + 1)?;
+            return Some((s, cue));
+        }
+        // Inverted: `said Dan O'Connor`
+        if let Some(info) = self.cue_at(j) {
+            if info.inverting && !info.participle {
+                let cue = self.toks[j].range.clone();
+                if let Some(s) = self.np_starting_at(j + 1) {
+                    return Some((s, cue));
+                }
+            }
+        }
+        // Subject first: find the cue within a few tokens.
+        let start = j;
+        let mut k = j;
+        while k < self.toks.len() && k - start < 10 {
+            match self.toks[k].kind {
+                Kind::Word => {
+                    if let Some(info) = self.cue_at(k) {
+                        if info.participle && k == start {
+                            break;
+                        }
+                        let cue_end = self.cue_phrase_end(k);
+                        if period_end {
+                            // A sentence-final quotation: the frame must end
+                            // right after the cue (`“….” Smith said.`).
+                            let after = cue_end;
+                            let ok = match self.toks.get(after).map(|t| t.kind) {
+                                None | Some(Kind::Newline | Kind::Quote(_)) => true,
+                                Some(Kind::Punct(c)) => matches!(c, '.' | ',' | ';' | ':'),
+                                Some(Kind::Word) => self.word(after).is_some_and(|w| matches!(lower(w).as_ref(), "in" | "on" | "at" | "to" | "of" | "during" | "after" | "before" | "when" | "while" | "last" | "this" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | "yesterday" | "today" | "earlier" | "later" | "recently" | "then" | "reporters" | "him" | "her" | "them")),
+                            };
+                            if !ok {
+                                return None;
+                            }
+                        }
+                        let s = self.subject_before(k, start)?;
+                        let s_start = self.sources[s].range.start;
+                        let first_start = self.toks[start].range.start;
+                        // The subject must begin the frame.
+                        let begins = s_start <= first_start + 4
+                            || self.word(start).is_some_and(|w| lower(w) == "the" && s_start <= self.toks[start + 1].range.start);
+                        if !begins {
+                            self.sources.truncate(s);
+                            return None;
+                        }
+                        let cue = self.toks[k].range.start..self.toks[cue_end - 1].range.end;
+                        return Some((s, cue));
+                    }
+                }
+                Kind::Punct(',') => {}
+                _ => break,
+            }
+            k += 1;
+        }
+        None
+    }
+
+    /// End (exclusive token index) of a cue starting at `k`: `said` or
+    /// `went on to say`, `put it`, `shot back`, `pointed out`.
+    fn cue_phrase_end(&self, k: usize) -> usize {
+        let next = self.word(k + 1).map(lower);
+        match next.as_deref() {
+            Some("back" | "out" | "it") => k + 2,
+            _ => k + 1,
+        }
+    }
+
+    /// Patterns 2–4 for the quotation at token `t`.
+    fn attribute(&mut self, t: usize, q: &RawQuote) -> Option<(usize, Range<usize>)> {
+        if let Some(found) = self.trailing_frame(t, q) {
+            return Some(found);
+        }
+        let sent = self.sent[t];
+        // Pattern 2: leading cue in the same sentence.
+        let mut k = t;
+        let mut steps = 0;
+        let floor_tok = {
+            let mut f = t;
+            while f > 0 && self.sent[f - 1] == sent && t - f < WINDOW {
+                f -= 1;
+            }
+            f
+        };
+        while k > floor_tok && steps < WINDOW {
+            k -= 1;
+            steps += 1;
+            if let Some(found) = self.leading_cue(k, t, floor_tok) {
+                return Some(found);
+            }
+        }
+        // Pattern 4: `Smith: “…”`
+        if t >= 2 && self.punct(t - 1) == Some(':') {
+            if let Some(s) = self.np_ending_at(t - 2, floor_tok) {
+                let cue = self.toks[t - 1].range.clone();
+                return Some((s, cue));
+            }
+        }
+        // Pattern 3: a cue later in the same sentence, after other quotes.
+        let mut k = t + 1;
+        let mut seen_quote = false;
+        while k < self.toks.len() && self.sent[k] == sent && k - t < WINDOW {
+            if self.is_quote(k) {
+                seen_quote = true;
+            } else if seen_quote {
+                if let Some(info) = self.cue_at(k) {
+                    if info.inverting {
+                        let cue = self.toks[k].range.clone();
+                        if let Some(s) = self.np_starting_at(k + 1) {
+                            return Some((s, cue));
+                        }
+                    }
+                    return None;
+                }
+            }
+            k += 1;
+        }
+        None
+    }
+
+    /// Is token `k` a cue that governs the quotation at token `t` (same
+    /// sentence, before it)? Returns the source and cue.
+    fn leading_cue(&mut self, k: usize, t: usize, floor: usize) -> Option<(usize, Range<usize>)> {
+        let w = self.word(k)?;
+        let lw = lower(w);
+        // `according to X, “…”`
+        if lw == "according" && self.word(k + 1).is_some_and(|w| w == "to") {
+            let cue = self.toks[k].range.start..self.toks[k + 1].range.end;
+            let s = self.np_starting_at(k + 2)?;
+            return Some((s, cue));
+        }
+        if let Some(phrase) = self.lex.cue_phrases.iter().find(|p| {
+            p.iter().enumerate().all(|(o, pw)| self.word(k + o).is_some_and(|w| lower(w) == pw.as_str()))
+        }) {
+            let len = phrase.len();
+            let cue = self.toks[k].range.start..self.toks[k + len - 1].range.end;
+            let s = self.subject_before(k, floor)?;
+            return Some((s, cue));
+        }
+        let info = self.lex.cue(&lw)?;
+        // A weak cue governs only a quotation close after it.
+        if info.weak && t - k > 8 {
+            return None;
+        }
+        // `said` used as an adjective (`the said document`) or noun forms.
+        if k > 0 && self.word(k - 1).is_some_and(|w| matches!(lower(w).as_ref(), "the" | "a" | "an" | "to")) {
+            return None;
+        }
+        let cue_end = self.cue_phrase_end(k);
+        let cue = self.toks[k].range.start..self.toks[cue_end - 1].range.end;
+        if info.participle {
+            // `…, saying “…”`: the subject of the clause. Look for the
+            // previous cue's subject, else the sentence's first phrase.
+            let mut p = k;
+            while p > floor {
+                p -= 1;
+                if let Some(pi) = self.cue_at(p) {
+                    if !pi.participle {
+                        if let Some(s) = self.subject_before(p, floor) {
+                            return Some((s, cue));
+                        }
+                        break;
+                    }
+                }
+            }
+            return self.sentence_subject(floor, k).map(|s| (s, cue));
+        }
+        if let Some(s) = self.subject_before(k, floor) {
+            return Some((s, cue));
+        }
+        // `… and said he fears “…”`: the subject of the earlier cue.
+        if k > floor && self.word(k - 1).is_some_and(|w| matches!(lower(w).as_ref(), "and" | "but")) {
+            let mut p = k - 1;
+            while p > floor {
+                p -= 1;
+                if self.cue_at(p).is_some() {
+                    if let Some(s) = self.subject_before(p, floor) {
+                        return Some((s, cue));
+                    }
+                    break;
+                }
+            }
+        }
+        // Inverted with the quotation after: `said Trump: “…”`, `Says Kremlin`.
+        if info.inverting {
+            if let Some(s) = self.np_starting_at(k + 1) {
+                let end = self.sources[s].range.end;
+                if end <= self.toks[t].range.start {
+                    return Some((s, cue));
+                }
+                self.sources.truncate(s);
+            }
+        }
+        None
+    }
+
+    /// The first noun phrase of the sentence that starts at token `floor`
+    /// (skipping an opening adverbial up to its comma).
+    fn sentence_subject(&mut self, floor: usize, limit: usize) -> Option<usize> {
+        let mut a = floor;
+        if let Some(w) = self.word(a) {
+            if STOP_NOMINAL.contains(&lower(w).as_ref()) || lower(w) == "during" {
+                while a < limit && self.punct(a) != Some(',') {
+                    a += 1;
+                }
+                a += 1;
+            }
+        }
+        if a >= limit {
+            return None;
+        }
+        // Read forward to the first verb-like position: take the longest
+        // run that np_ending_at accepts, ending before a lower-case word.
+        let mut e = a;
+        while e + 1 < limit && self.word(e + 1).is_some() && (self.name_word(e + 1) || self.word(e).is_some_and(|w| DETERMINERS.contains(&lower(w).as_ref()))) {
+            e += 1;
+        }
+        self.np_ending_at(e, a)
+    }
+
+    /// A cue sentence with a source and no quotation between tokens `a` and
+    /// `b` (exclusive): `Trump said he would win.` before `“We will.”`.
+    fn context_between(&mut self, a: usize, b: usize) -> Option<(usize, Option<Range<usize>>, u32)> {
+        let mut found = None;
+        let lo = b.saturating_sub(WINDOW * 2).max(a);
+        for k in lo..b {
+            let Some(info) = self.cue_at(k) else { continue };
+            if info.weak || info.participle {
+                continue;
+            }
+            if k > 0 && self.word(k - 1).is_some_and(|w| matches!(lower(w).as_ref(), "the" | "a" | "an" | "to")) {
+                continue;
+            }
+            let floor = {
+                let mut f = k;
+                while f > lo && self.sent[f - 1] == self.sent[k] {
+                    f -= 1;
+                }
+                f
+            };
+            if let Some(s) = self.subject_before(k, floor) {
+                found = Some((s, Some(self.toks[k].range.clone()), self.sent[k]));
+            }
+        }
+        found
+    }
+
+    /// Is the quotation at `t` a whole sentence (direct) rather than a
+    /// phrase inside one (partial)?
+    fn quote_is_sentence(&self, t: usize, q: &RawQuote) -> bool {
+        let c = self.text[q.content.clone()].trim_start();
+        let starts_cap = c.chars().next().is_some_and(|ch| ch.is_uppercase());
+        let prev_ok = t == 0
+            || matches!(self.toks[t - 1].kind, Kind::Punct(',' | ':' | '.' | '—' | '–' | '-') | Kind::Newline | Kind::Quote(_));
+        starts_cap && prev_ok
+    }
+
+    /// `— Jane Roe` / `-President Obama, tweeting` at the paragraph start.
+    fn dash_lead(&mut self) -> Option<(usize, Range<usize>)> {
+        if !matches!(self.punct(0), Some('—' | '–' | '-')) {
+            return None;
+        }
+        let cue = self.toks[0].range.clone();
+        let s = self.np_starting_at(1)?;
+        Some((s, cue))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn speakers(text: &str) -> Vec<(String, Option<String>)> {
+        let lex = Lexicon::default();
+        let p = analyze_paragraph(text, &lex);
+        p.quotes
+            .iter()
+            .map(|q| {
+                (
+                    text[q.raw.range.clone()].to_string(),
+                    q.attribution.as_ref().map(|a| text[p.sources[a.source].range.clone()].to_string()),
+                )
+            })
+            .collect()
+    }
+
+    fn s(a: &str, b: Option<&str>) -> (String, Option<String>) {
+        (a.to_string(), b.map(str::to_string))
+    }
+
+    #[test]
+    fn trailing_frames() {
+        assert_eq!(speakers("“We are done,” Bolton wrote."), vec![s("“We are done,”", Some("Bolton"))]);
+        assert_eq!(
+            speakers("“It floods,” said Dan O'Connor, a ferry operator."),
+            vec![s("“It floods,”", Some("Dan O'Connor"))]
+        );
+        assert_eq!(
+            speakers("“Fine,” the Kremlin statement continued."),
+            vec![s("“Fine,”", Some("the Kremlin statement"))]
+        );
+        assert_eq!(speakers("“Part one,” she said, “part two.”"), vec![s("“Part one,”", Some("she")), s("“part two.”", Some("she"))]);
+    }
+
+    #[test]
+    fn leading_cues() {
+        assert_eq!(
+            speakers("The Kremlin said they spoke about “non-interference.”"),
+            vec![s("“non-interference.”", Some("The Kremlin"))]
+        );
+        assert_eq!(speakers("In a statement, the company wrote: “We regret it.”"), vec![s("“We regret it.”", Some("the company"))]);
+        assert_eq!(speakers("According to Mayor Ann Lee, “it is over.”"), vec![s("“it is over.”", Some("Ann Lee"))]);
+        assert_eq!(speakers("He replied: “No.”"), vec![s("“No.”", Some("He"))]);
+    }
+}

@@ -1,1 +1,136 @@
-//! (stub)
+//! A small tokenizer for one paragraph: words, punctuation, and each
+//! top-level quotation as a single token. Every Unicode white space (NBSP,
+//! thin space, …) separates tokens like a space.
+
+use std::ops::Range;
+
+/// Kind of a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Letters, digits and word-internal `'’-.&` (`O'Connor`, `al-Assad`,
+    /// `U.S.`, `Mr.`).
+    Word,
+    /// One punctuation character outside quotations.
+    Punct(char),
+    /// A whole top-level quotation (index into the paragraph's quotes).
+    Quote(usize),
+    /// A line break inside the paragraph.
+    Newline,
+}
+
+/// One token: its kind and bytes (paragraph-relative).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Token {
+    pub kind: Kind,
+    pub range: Range<usize>,
+}
+
+/// Abbreviations that keep their final period inside the word.
+const ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Maj", "Capt",
+    "Adm", "Sgt", "Cpl", "Pvt", "Rev", "Jr", "Sr", "St", "Mt", "Ft", "Inc", "Corp", "Co", "Ltd",
+    "No", "vs", "Vol", "Jan", "Feb", "Mar", "Apr", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec",
+    "Pres", "Supt", "Sec", "Atty", "Hon", "Dept", "Gens", "Reps", "Sens", "Mx", "a.m", "p.m",
+];
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '@' || c == '#' || c == '$' || c == '%'
+}
+
+/// Tokenize `text` (one paragraph); `quotes` are the top-level quotation
+/// ranges, sorted and disjoint.
+pub(crate) fn tokenize(text: &str, quotes: &[Range<usize>]) -> Vec<Token> {
+    let mut out = Vec::with_capacity(text.len() / 5 + 1);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut qi = 0;
+    while i < text.len() {
+        if qi < quotes.len() && quotes[qi].start <= i {
+            let end = quotes[qi].end.max(i + 1);
+            out.push(Token { kind: Kind::Quote(qi), range: quotes[qi].start..end });
+            i = end;
+            qi += 1;
+            while i < text.len() && !text.is_char_boundary(i) {
+                i += 1;
+            }
+            continue;
+        }
+        let limit = if qi < quotes.len() { quotes[qi].start } else { text.len() };
+        let c = match text[i..].chars().next() {
+            Some(c) => c,
+            None => break,
+        };
+        if c == '\n' {
+            out.push(Token { kind: Kind::Newline, range: i..i + 1 });
+            i += 1;
+            continue;
+        }
+        if c.is_whitespace() || c.is_control() {
+            i += c.len_utf8();
+            continue;
+        }
+        if is_word_char(c) {
+            let start = i;
+            let mut j = i + c.len_utf8();
+            while j < limit {
+                let d = match text[j..].chars().next() {
+                    Some(d) => d,
+                    None => break,
+                };
+                if is_word_char(d) {
+                    j += d.len_utf8();
+                    continue;
+                }
+                // Word-internal joiners: O'Connor, don’t, al-Assad, U.S., AT&T.
+                if matches!(d, '\'' | '’' | '-' | '.' | '&' | '\u{2011}') {
+                    let after = text[j + d.len_utf8()..limit.max(j + d.len_utf8())].chars().next();
+                    if after.is_some_and(is_word_char) {
+                        j += d.len_utf8();
+                        continue;
+                    }
+                }
+                break;
+            }
+            // Keep the period of abbreviations, initials and U.S.-style words.
+            if j < limit && bytes[j] == b'.' {
+                let w = &text[start..j];
+                let initial = w.chars().count() == 1 && w.chars().all(char::is_uppercase);
+                if initial || w.contains('.') || ABBREVIATIONS.contains(&w) {
+                    j += 1;
+                }
+            }
+            out.push(Token { kind: Kind::Word, range: start..j });
+            i = j;
+            continue;
+        }
+        out.push(Token { kind: Kind::Punct(c), range: i..i + c.len_utf8() });
+        i += c.len_utf8();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        tokenize(text, &[]).iter().map(|t| &text[t.range.clone()]).collect()
+    }
+
+    #[test]
+    fn words_keep_internal_marks_and_abbreviations() {
+        assert_eq!(
+            words("Mr. O'Connor met\u{a0}al-Assad in the U.S. today."),
+            vec!["Mr.", "O'Connor", "met", "al-Assad", "in", "the", "U.S.", "today", "."]
+        );
+        assert_eq!(words("John F. Kennedy, Trump’s"), vec!["John", "F.", "Kennedy", ",", "Trump’s"]);
+    }
+
+    #[test]
+    fn quotes_are_single_tokens() {
+        let t = "“Hi,” he said.";
+        let toks = tokenize(t, &[0..10]);
+        assert_eq!(toks[0].kind, Kind::Quote(0));
+        assert_eq!(&t[toks[1].range.clone()], "he");
+    }
+}
