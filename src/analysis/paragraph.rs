@@ -130,6 +130,8 @@ struct Ctx<'a> {
     names: Vec<NameRun>,
     sources: Vec<Source>,
     quote_tok: Vec<usize>,
+    /// The paragraph is a title-case headline.
+    title_case: bool,
     /// `names[..scanned_names]` are sorted by position; later ones were
     /// built on demand by source extraction.
     scanned_names: usize,
@@ -145,6 +147,17 @@ fn lower(w: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(w)
     }
+}
+
+/// A subject pronoun, possibly contracted (`he's`, `she’d`): its class
+/// and byte length.
+fn pronoun_of(w: &str) -> Option<(PronounClass, usize)> {
+    let base = w.split(['\'', '’']).next().unwrap_or(w);
+    let l = base.to_lowercase();
+    if !matches!(l.as_str(), "he" | "she" | "they" | "it" | "i" | "we" | "who") {
+        return None;
+    }
+    Some((super::lexicon::pronoun_class(&l)?, base.len()))
 }
 
 /// Strip a possessive `’s` / `'s` / trailing `’`.
@@ -187,9 +200,10 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
             quote_tok[q] = i;
         }
     }
-    let mut cx = Ctx { text, toks, lex, sent: Vec::new(), names: Vec::new(), sources: Vec::new(), quote_tok, scanned_names: 0 };
+    let mut cx = Ctx { text, toks, lex, sent: Vec::new(), names: Vec::new(), sources: Vec::new(), quote_tok, scanned_names: 0, title_case: false };
     cx.sentences(&raw);
     let title_case = cx.is_title_case();
+    cx.title_case = title_case;
     if !title_case {
         cx.scan_names();
     }
@@ -293,9 +307,31 @@ impl<'a> Ctx<'a> {
         matches!(self.toks.get(i).map(|t| t.kind), Some(Kind::Quote(_)))
     }
 
+    /// Is the word at `i` a reporting verb used as a verb? Not a noun
+    /// (`his comments`, `Trump's remarks`), not a capitalised word inside a
+    /// sentence (`the United States`), unless the paragraph is a headline.
     fn cue_at(&self, i: usize) -> Option<CueInfo> {
         let w = self.word(i)?;
-        self.lex.cue(&lower(w))
+        let info = self.lex.cue(&lower(w))?;
+        if is_cap(w) && !self.title_case {
+            let sentence_start = i == 0
+                || self.sent.get(i - 1).is_some_and(|&s| Some(&s) != self.sent.get(i))
+                || matches!(self.toks[i - 1].kind, Kind::Quote(_) | Kind::Newline | Kind::Punct(_));
+            if !sentence_start {
+                return None;
+            }
+        }
+        if i > 0 {
+            if let Some(p) = self.word(i - 1) {
+                let pl = lower(p);
+                if matches!(pl.as_ref(), "the" | "a" | "an" | "his" | "her" | "their" | "its" | "our" | "my" | "your" | "these" | "those" | "this" | "of" | "such" | "whose")
+                    || (strip_possessive(p).len() != p.len() && !matches!(pl.as_ref(), "he's" | "she's" | "it's" | "he’s" | "she’s" | "it’s" | "that's" | "that’s"))
+                {
+                    return None;
+                }
+            }
+        }
+        Some(info)
     }
 
     /// Number of words in a quotation's content.
@@ -502,6 +538,10 @@ impl<'a> Ctx<'a> {
     fn np_ending_at(&mut self, j: usize, floor: usize) -> Option<usize> {
         let w = self.word(j)?;
         let lw = lower(w);
+        if let Some((pc, len)) = pronoun_of(w).filter(|_| lw.len() != w.len() || lw.contains(['\'', '’'])) {
+            let r = self.toks[j].range.start..self.toks[j].range.start + len;
+            return Some(self.push_source(r, SourceKind::Pronoun(pc, None), None));
+        }
         if let Some(pc) = super::lexicon::pronoun_class(&lw) {
             if matches!(lw.as_ref(), "him" | "them" | "me" | "us" | "his" | "her" | "their" | "its") {
                 return None;
@@ -630,13 +670,17 @@ impl<'a> Ctx<'a> {
         if self.punct(j) == Some(',') {
             // Apposition or relative clause between commas.
             let mut k = j;
-            let lim = j.saturating_sub(16).max(floor);
+            let lim = j.saturating_sub(32).max(floor);
             while k > lim {
                 k -= 1;
                 if self.punct(k) == Some(',') {
-                    break;
+                    // `Sen. Ron Johnson, R-Wis., said`: skip a party-state tag.
+                    let tag = k + 2 == j && self.word(k + 1).is_some_and(|w| w.starts_with(['R', 'D', 'I']) && w.get(1..2) == Some("-"));
+                    if !tag {
+                        break;
+                    }
                 }
-                if self.is_quote(k) || matches!(self.toks[k].kind, Kind::Newline) || self.sent[k] != self.sent[j] {
+                if matches!(self.toks[k].kind, Kind::Newline) || self.sent[k] != self.sent[j] {
                     return None;
                 }
             }
@@ -644,11 +688,9 @@ impl<'a> Ctx<'a> {
                 return None;
             }
             let first = self.word(k + 1).map(lower);
-            let appositive = first.as_deref().is_some_and(|f| {
-                matches!(f, "a" | "an" | "the" | "who" | "whose" | "which" | "former" | "now" | "then" | "himself" | "herself" | "also" | "one" | "both" | "too" | "according")
-                    || f.ends_with("ing")
-                    || self.lex.is_title(self.word(k + 1).unwrap_or(""))
-            });
+            // Anything between commas before a cue is an apposition or a
+            // relative clause, unless it holds a cue of its own.
+            let appositive = first.is_some() && !(k + 1..j).any(|x| self.cue_at(x).is_some_and(|c| !c.participle) && self.word(x - 1).is_some_and(|w| !matches!(lower(w).as_ref(), "who" | "which" | "that")));
             if !appositive {
                 return None;
             }
@@ -882,6 +924,26 @@ impl<'a> Ctx<'a> {
             }
         }
         // Pattern 3: a cue later in the same sentence, after other quotes.
+        if let Some(found) = self.later_cue(t, sent) {
+            return Some(found);
+        }
+        // Pattern 6 (PolNeAR's broad attributions): the sentence's subject
+        // did something with the quotation (`Sanders used this question to
+        // demand wealthy Americans “pay their fair share”`).
+        if self.content_words(q) >= 3 && floor_tok < t {
+            if let Some(s) = self.sentence_subject(floor_tok, t) {
+                let end = self.sources[s].range.end;
+                let verb = (floor_tok..t).find(|&x| self.toks[x].range.start >= end && self.word(x).is_some());
+                if let Some(v) = verb.filter(|&v| self.word(v).is_some_and(|w| !is_cap(w))) {
+                    return Some((s, self.toks[v].range.clone()));
+                }
+                self.sources.truncate(s);
+            }
+        }
+        None
+    }
+
+    fn later_cue(&mut self, t: usize, sent: u32) -> Option<(usize, Range<usize>)> {
         let mut k = t + 1;
         let mut seen_quote = false;
         while k < self.toks.len() && self.sent[k] == sent && k - t < WINDOW {
@@ -965,12 +1027,23 @@ impl<'a> Ctx<'a> {
                     break;
                 }
             }
+            if let Some(s) = self.sentence_subject(floor, k) {
+                return Some((s, cue));
+            }
         }
-        // Inverted with the quotation after: `said Trump: “…”`, `Says Kremlin`.
-        if info.inverting {
+        // Inverted with the quotation right after: `said Trump: “…”`,
+        // `Says Kremlin` in a headline.
+        if info.inverting && self.word(k + 1).is_some_and(|w| pronoun_of(w).is_none()) {
             if let Some(s) = self.np_starting_at(k + 1) {
                 let end = self.sources[s].range.end;
-                if end <= self.toks[t].range.start {
+                let mut after = k + 1;
+                while after < self.toks.len() && self.toks[after].range.start < end {
+                    after += 1;
+                }
+                if matches!(self.punct(after), Some(',' | ':')) {
+                    after += 1;
+                }
+                if after == t || (self.title_case && end <= self.toks[t].range.start) {
                     return Some((s, cue));
                 }
                 self.sources.truncate(s);
