@@ -611,6 +611,30 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
             }
         }
     }
+    // A continuation uses the nearest earlier mention of its speaker (`“…,”
+    // Trump added. He then asked the crowd. ¶ “Who’s going to pay?”`).
+    {
+        let mut last_of: HashMap<usize, MentionId> = HashMap::new();
+        let mut order: Vec<MentionId> = (0..co.mentions.len()).collect();
+        order.sort_by_key(|&i| co.mentions[i].range.start);
+        let mut mi = 0;
+        for q in quotes.iter_mut() {
+            while mi < order.len() && co.mentions[order[mi]].range.start < q.range.start {
+                let m = order[mi];
+                last_of.insert(co.mentions[m].entity, m);
+                mi += 1;
+            }
+            if let Some(a) = &mut q.attribution {
+                if let Method::Continuation { .. } = a.method {
+                    if let Some(&m) = last_of.get(&a.entity) {
+                        if co.mentions[m].range.start > co.mentions[a.mention].range.start {
+                            a.mention = m;
+                        }
+                    }
+                }
+            }
+        }
+    }
     // Mentions into document order (a nominal may start before the name
     // inside it that was resolved first).
     let order = {

@@ -148,7 +148,6 @@ pub const CUE_VERB_LEMMAS: &[(&str, &str, &str, &str, &str)] = &[
     ("swear", "swears", "swore", "sworn", "swearing"),
     ("tweet", "tweets", "tweeted", "tweeted", "tweeting"),
     ("retweet", "retweets", "retweeted", "retweeted", "retweeting"),
-    ("text", "texts", "texted", "texted", "texting"),
     ("blog", "blogs", "blogged", "blogged", "blogging"),
     ("publish", "publishes", "published", "published", "publishing"),
     ("headline", "headlines", "headlined", "headlined", "headlining"),
@@ -401,6 +400,11 @@ const NOT_NAMES: &[&str] = &[
     "Wherever", "Whoever", "Photo", "Image", "Getty", "Images", "Follow", "Join", "Read",
     "Watch", "Click", "See", "Update", "Updated", "Editor", "Note", "Breaking", "Related",
     "Advertisement", "Share", "Tweet", "Email", "Print", "Comment", "Comments", "More",
+    "Outside", "Inside", "Beyond", "Behind", "Near", "Along", "Across", "Around", "Throughout",
+    "Eleven", "Twelve", "Thirteen", "Fourteen", "Fifteen", "Twenty", "Thirty", "Forty", "Fifty",
+    "Hundreds", "Thousands", "Millions", "Dozens", "Jan.", "Feb.", "Mar.", "Apr.", "Aug.",
+    "Sept.", "Sep.", "Oct.", "Nov.", "Dec.", "Part", "Talk", "Even", "Speaking", "Asked",
+    "Like", "Unlike", "Given", "Though", "Amid", "Following", "Ahead", "Hey", "Dear",
 ];
 
 /// Adverbs and auxiliaries that may stand between a source and its cue
@@ -416,6 +420,22 @@ const BETWEEN_SOURCE_AND_CUE: &[&str] = &[
     "eventually", "initially", "originally", "formerly", "long", "memorably", "pointedly",
     "herself", "himself", "themselves", "itself", "in", "turn", "shortly", "afterward",
     "afterwards", "too", "yet", "only", "who",
+];
+
+/// Forms of reporting verbs that are more often nouns (`the text`, `his
+/// remarks`, `a report`): cues only right after a pronoun, a name, an
+/// adverb or an auxiliary.
+pub(crate) const NOUN_LIKE_FORMS: &[&str] = &[
+    "text", "texts", "report", "reports", "comment", "comments", "question", "questions",
+    "answer", "answers", "claim", "claims", "call", "calls", "quote", "quotes", "state",
+    "states", "note", "notes", "post", "posts", "rule", "rules", "title", "titles", "charge",
+    "charges", "counter", "counters", "promise", "promises", "demand", "demands", "tweet",
+    "tweets", "remark", "remarks", "warning", "reading", "ruling", "posting", "heading",
+    "protest", "protests", "object", "objects", "echo", "echoes", "label", "labels", "brand",
+    "brands", "praise", "blast", "slam", "mock", "snap", "plead", "cry", "cries", "laugh",
+    "laughs", "sigh", "thanks", "headline", "headlines", "order", "ad", "release", "statement",
+    "email", "emails", "blog", "blogs", "publish", "read", "reads", "relay", "bark", "gush",
+    "rave", "rant", "muse", "reflect", "reflects", "speculate", "hail", "refer", "texting",
 ];
 
 /// The built lexicon: fast lookups, plus user-supplied extras from

@@ -329,6 +329,17 @@ impl<'a> Ctx<'a> {
                 {
                     return None;
                 }
+                if super::lexicon::NOUN_LIKE_FORMS.contains(&lower(w).as_ref()) {
+                    let verb_context = super::lexicon::pronoun_class(&pl).is_some()
+                        || is_cap(p)
+                        || self.lex.is_between(&pl)
+                        || matches!(pl.as_ref(), "and" | "who" | "which" | "that" | "they" | "to");
+                    if !verb_context {
+                        return None;
+                    }
+                }
+            } else if super::lexicon::NOUN_LIKE_FORMS.contains(&lower(w).as_ref()) && !matches!(self.toks[i - 1].kind, Kind::Punct(',') | Kind::Quote(_)) {
+                return None;
             }
         }
         Some(info)
@@ -865,9 +876,12 @@ impl<'a> Ctx<'a> {
                         let s_start = self.sources[s].range.start;
                         let first_start = self.toks[start].range.start;
                         // The subject must begin the frame.
-                        let begins = s_start <= first_start + 4
-                            || self.word(start).is_some_and(|w| lower(w) == "the" && s_start <= self.toks[start + 1].range.start);
-                        if !begins {
+                        let begins = s_start <= first_start;
+                        // `“….” He added, “…”`: that frame leads the next quotation.
+                        let leads_next = content.ends_with(['.', '?', '!'])
+                            && matches!(self.punct(cue_end), Some(',' | ':'))
+                            && self.is_quote(cue_end + 1);
+                        if !begins || leads_next {
                             self.sources.truncate(s);
                             return None;
                         }
@@ -895,13 +909,7 @@ impl<'a> Ctx<'a> {
 
     /// Patterns 2–4 for the quotation at token `t`.
     fn attribute(&mut self, t: usize, q: &RawQuote) -> Option<(usize, Range<usize>)> {
-        if let Some(found) = self.trailing_frame(t, q) {
-            return Some(found);
-        }
         let sent = self.sent[t];
-        // Pattern 2: leading cue in the same sentence.
-        let mut k = t;
-        let mut steps = 0;
         let floor_tok = {
             let mut f = t;
             while f > 0 && self.sent[f - 1] == sent && t - f < WINDOW {
@@ -909,18 +917,39 @@ impl<'a> Ctx<'a> {
             }
             f
         };
+        // A cue right before the quotation (`Brafman said, “…”`, `he
+        // replied: “…”`) wins over a frame after it.
+        let mut lead = t;
+        while lead > floor_tok && matches!(self.punct(lead - 1), Some(',' | ':')) {
+            lead -= 1;
+        }
+        if lead > floor_tok && lead < t {
+            if let Some(found) = self.leading_cue(lead - 1, t, floor_tok) {
+                return Some(self.outermost(found, floor_tok));
+            }
+        }
+        if let Some(found) = self.trailing_frame(t, q) {
+            return Some(found);
+        }
+        // Pattern 2: leading cue in the same sentence.
+        let mut k = t;
+        let mut steps = 0;
         while k > floor_tok && steps < WINDOW {
             k -= 1;
             steps += 1;
             if let Some(found) = self.leading_cue(k, t, floor_tok) {
-                return Some(found);
+                return Some(self.outermost(found, floor_tok));
             }
         }
-        // Pattern 4: `Smith: “…”`
+        // Pattern 4: `Smith: “…”`, the name opening the sentence.
         if t >= 2 && self.punct(t - 1) == Some(':') {
             if let Some(s) = self.np_ending_at(t - 2, floor_tok) {
-                let cue = self.toks[t - 1].range.clone();
-                return Some((s, cue));
+                let begins = self.sources[s].range.start <= self.toks[floor_tok].range.start + 4;
+                if begins && !matches!(self.sources[s].kind, SourceKind::Nominal { .. }) {
+                    let cue = self.toks[t - 1].range.clone();
+                    return Some((s, cue));
+                }
+                self.sources.truncate(s);
             }
         }
         // Pattern 3: a cue later in the same sentence, after other quotes.
@@ -963,6 +992,42 @@ impl<'a> Ctx<'a> {
             k += 1;
         }
         None
+    }
+
+    /// Nested reported speech (`Bob said he began calling … “…”`): PolNeAR
+    /// attributes the quotation to the outermost source of the sentence.
+    /// Walk back from the found source to an earlier cue of the same
+    /// sentence, stopping at a coordinated clause (`, and`, `;`).
+    fn outermost(&mut self, found: (usize, Range<usize>), floor: usize) -> (usize, Range<usize>) {
+        let mut best = found;
+        for _ in 0..3 {
+            let start = self.sources[best.0].range.start;
+            let Some(mut k) = self.toks[floor..].iter().position(|x| x.range.start >= start).map(|i| i + floor) else { break };
+            let mut next = None;
+            while k > floor {
+                k -= 1;
+                if matches!(self.punct(k), Some(';')) || self.is_quote(k) {
+                    break;
+                }
+                if self.word(k).is_some_and(|w| matches!(w, "and" | "but")) && self.punct(k.wrapping_sub(1)) == Some(',') {
+                    break;
+                }
+                if let Some(info) = self.cue_at(k) {
+                    if info.participle || info.weak {
+                        continue;
+                    }
+                    if let Some(s) = self.subject_before(k, floor) {
+                        next = Some((s, self.toks[k].range.clone()));
+                    }
+                    break;
+                }
+            }
+            match next {
+                Some(n) => best = n,
+                None => break,
+            }
+        }
+        best
     }
 
     /// Is token `k` a cue that governs the quotation at token `t` (same
@@ -1057,7 +1122,12 @@ impl<'a> Ctx<'a> {
     fn sentence_subject(&mut self, floor: usize, limit: usize) -> Option<usize> {
         let mut a = floor;
         if let Some(w) = self.word(a) {
-            if STOP_NOMINAL.contains(&lower(w).as_ref()) || lower(w) == "during" {
+            let lw = lower(w);
+            if STOP_NOMINAL.contains(&lw.as_ref())
+                || matches!(lw.as_ref(), "during" | "despite" | "after" | "before" | "since" | "asked" | "outside" | "inside" | "later" | "earlier" | "meanwhile" | "still" | "however" | "instead" | "now" | "then" | "yet" | "also" | "speaking" | "writing" | "according")
+                || (lw.ends_with("ing") && is_cap(w))
+                || lw.ends_with("ly")
+            {
                 while a < limit && self.punct(a) != Some(',') {
                     a += 1;
                 }
