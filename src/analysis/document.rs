@@ -500,6 +500,8 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
     let mut paragraphs = Vec::with_capacity(paras.len());
     let mut prev_last: Option<QuoteId> = None;
     let mut prev_open_family: Option<Family> = None;
+    // The speaker a lead-in paragraph (`Cruz continued:`) hands on.
+    let mut carry: Option<Attribution> = None;
     for (pi, p) in paras.iter().enumerate() {
         let pa = &p.analysis;
         let base = p.start;
@@ -549,6 +551,8 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
                             method: Method::Continuation { of: f },
                         });
                     }
+                } else if qi == 0 && pq.leads {
+                    attribution = carry.clone();
                 }
             }
             if attribution.is_none() && pq.kind != super::QuoteKind::Scare {
@@ -585,7 +589,24 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
                 unclosed,
             });
         }
-        if !pa.quotes.is_empty() {
+        carry = None;
+        if pa.quotes.is_empty() || pa.quotes.last().is_some_and(|q| q.raw.range.end < pa.len) {
+            if let Some((s, cue)) = &pa.trailing_context {
+                let (m, ante) = ids[pi].sources[*s];
+                if m != usize::MAX && pa.quotes.last().is_none_or(|q| q.attribution.as_ref().is_none_or(|a| a.source != *s)) {
+                    carry = Some(Attribution {
+                        entity: co.mentions[m].entity,
+                        mention: m,
+                        cue: cue.as_ref().map(|c| base + c.start..base + c.end),
+                        method: match ante {
+                            Some(a) => Method::Pronoun { antecedent: a },
+                            None => Method::Cue,
+                        },
+                    });
+                }
+            }
+        }
+        if !pa.quotes.is_empty() && carry.is_none() {
             let last = quotes.len() - 1;
             prev_last = Some(last);
             prev_open_family = if quotes[last].close.is_none() && !quotes[last].unclosed {

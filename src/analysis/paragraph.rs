@@ -273,6 +273,7 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
     }).or_else(|| {
         if quotes.is_empty() { None } else { None }
     });
+    let trailing_context = trailing_context.or_else(|| cx.colon_context());
     let dash_lead = cx.dash_lead();
     ParaAnalysis {
         len: text.len(),
@@ -733,9 +734,19 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let mut a = j;
-        // Leading lowercase modifiers before a title: `former Sen. …`
-        while self.word(a).is_some_and(|w| matches!(lower(w).as_ref(), "former" | "late" | "acting" | "then" | "ex")) && a - j < 2 {
+        // Lowercase role words before a title or name: `former Sen. …`,
+        // `retired Army Lt. Gen. …`, `spokesman Stuart Roy`.
+        while a - j < 3
+            && self.word(a).is_some_and(|w| {
+                let l = lower(w);
+                !is_cap(w) && !STOP_NOMINAL.contains(&l.as_ref()) && !DETERMINERS.contains(&l.as_ref()) && self.lex.cue(&l).is_none()
+            })
+            && (self.name_word(a + 1) || self.word(a + 1).is_some_and(|w| self.lex.is_title(w) || (!is_cap(w) && a - j < 1)))
+        {
             a += 1;
+        }
+        if a > j && !(self.name_word(a) || self.word(a).is_some_and(|w| self.lex.is_title(w))) {
+            a = j;
         }
         if self.name_word(a) || self.word(a).is_some_and(|w| self.lex.is_title(w)) {
             let mut b = a;
@@ -851,7 +862,7 @@ impl<'a> Ctx<'a> {
         // Subject first: find the cue within a few tokens.
         let start = j;
         let mut k = j;
-        while k < self.toks.len() && k - start < 10 {
+        while k < self.toks.len() && k - start < 34 {
             match self.toks[k].kind {
                 Kind::Word => {
                     if let Some(info) = self.cue_at(k) {
@@ -876,7 +887,15 @@ impl<'a> Ctx<'a> {
                         let s_start = self.sources[s].range.start;
                         let first_start = self.toks[start].range.start;
                         // The subject must begin the frame.
-                        let begins = s_start <= first_start;
+                        // Only role words or titles may stand before the
+                        // name (`spokesman Stuart Roy`, `US Senator Jeff …`).
+                        let begins = s_start <= first_start
+                            || (start..k).take_while(|&x| self.toks[x].range.start < s_start).all(|x| {
+                                self.word(x).is_some_and(|w| {
+                                    let l = lower(w);
+                                    !STOP_NOMINAL.contains(&l.as_ref()) && pronoun_of(w).is_none() && !DETERMINERS.contains(&l.as_ref())
+                                })
+                            }) && (start..k).take_while(|&x| self.toks[x].range.start < s_start).count() <= 5;
                         // `“….” He added, “…”`: that frame leads the next quotation.
                         let leads_next = content.ends_with(['.', '?', '!'])
                             && matches!(self.punct(cue_end), Some(',' | ':'))
@@ -978,9 +997,9 @@ impl<'a> Ctx<'a> {
         while k < self.toks.len() && self.sent[k] == sent && k - t < WINDOW {
             if self.is_quote(k) {
                 seen_quote = true;
-            } else if seen_quote {
+            } else if seen_quote || self.punct(k.wrapping_sub(1)) == Some(',') {
                 if let Some(info) = self.cue_at(k) {
-                    if info.inverting {
+                    if info.inverting && (seen_quote || !info.participle) {
                         let cue = self.toks[k].range.clone();
                         if let Some(s) = self.np_starting_at(k + 1) {
                             return Some((s, cue));
@@ -1181,6 +1200,40 @@ impl<'a> Ctx<'a> {
         let prev_ok = t == 0
             || matches!(self.toks[t - 1].kind, Kind::Punct(',' | ':' | '.' | '—' | '–' | '-') | Kind::Newline | Kind::Quote(_));
         starts_cap && prev_ok
+    }
+
+    /// A paragraph ending in a lead-in colon (`Cruz continued:`, `In the
+    /// text, Wallnau wrote:`): its source speaks in the next paragraph.
+    fn colon_context(&mut self) -> Option<(usize, Option<Range<usize>>)> {
+        let n = self.toks.len();
+        if n < 2 || self.punct(n - 1) != Some(':') {
+            return None;
+        }
+        let sent = self.sent[n - 1];
+        let mut floor = n - 1;
+        while floor > 0 && self.sent[floor - 1] == sent && n - floor < WINDOW {
+            floor -= 1;
+        }
+        let mut k = n - 1;
+        while k > floor {
+            k -= 1;
+            if self.is_quote(k) {
+                return None;
+            }
+            let Some(info) = self.cue_at(k) else { continue };
+            let cue = self.toks[k].range.clone();
+            if info.participle {
+                return self.sentence_subject(floor, k).map(|s| (s, Some(cue)));
+            }
+            if let Some(s) = self.subject_before(k, floor) {
+                return Some((s, Some(cue)));
+            }
+            if info.inverting {
+                return self.np_starting_at(k + 1).map(|s| (s, Some(cue)));
+            }
+            return None;
+        }
+        None
     }
 
     /// `— Jane Roe` / `-President Obama, tweeting` at the paragraph start.
