@@ -295,7 +295,7 @@ pub(crate) fn pronoun_class(lower: &str) -> Option<PronounClass> {
         "they" | "them" | "their" => PronounClass::Plural,
         "it" | "its" => PronounClass::Neuter,
         "i" | "we" | "me" | "us" => PronounClass::First,
-        "who" => PronounClass::Relative,
+        "who" | "which" => PronounClass::Relative,
         "you" => PronounClass::Second,
         _ => return None,
     })

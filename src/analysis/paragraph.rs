@@ -149,12 +149,21 @@ fn lower(w: &str) -> Cow<'_, str> {
     }
 }
 
+fn is_time_word(l: &str) -> bool {
+    matches!(
+        l,
+        "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
+            | "yesterday" | "today" | "tonight" | "ago" | "week" | "month" | "year" | "morning"
+            | "afternoon" | "evening" | "night" | "weekend"
+    )
+}
+
 /// A subject pronoun, possibly contracted (`he's`, `she’d`): its class
 /// and byte length.
 fn pronoun_of(w: &str) -> Option<(PronounClass, usize)> {
     let base = w.split(['\'', '’']).next().unwrap_or(w);
     let l = base.to_lowercase();
-    if !matches!(l.as_str(), "he" | "she" | "they" | "it" | "i" | "we" | "who") {
+    if !matches!(l.as_str(), "he" | "she" | "they" | "it" | "i" | "we" | "who" | "which") {
         return None;
     }
     Some((super::lexicon::pronoun_class(&l)?, base.len()))
@@ -181,6 +190,15 @@ const DETERMINERS: &[&str] = &[
 const CONNECTORS: &[&str] = &[
     "de", "la", "van", "von", "der", "den", "bin", "ibn", "al", "da", "di", "du", "le", "del",
     "dos", "das", "y", "ben", "abu", "el",
+];
+
+/// Function words that never begin a source phrase.
+const FUNCTION_WORDS: &[&str] = &[
+    "until", "unless", "whether", "where", "why", "how", "so", "then", "though", "although",
+    "also", "just", "only", "even", "not", "no", "all", "yet", "since", "once", "whose", "whom",
+    "can", "could", "would", "should", "will", "may", "might", "must", "do", "does", "did", "has",
+    "have", "had", "said", "says", "like", "than", "over", "under", "up", "down", "out", "off",
+    "again", "here", "now", "ago", "there", "because", "before", "after", "while", "when",
 ];
 
 const STOP_NOMINAL: &[&str] = &[
@@ -666,13 +684,24 @@ impl<'a> Ctx<'a> {
     fn subject_before(&mut self, c: usize, floor: usize) -> Option<usize> {
         let mut j = c;
         let mut skipped = 0;
-        while j > floor && skipped < 3 {
-            match self.word(j - 1) {
-                Some(w) if self.lex.is_between(&lower(w)) && lower(w) != "who" => {
-                    j -= 1;
-                    skipped += 1;
+        while j > floor && skipped < 4 {
+            let Some(w) = self.word(j - 1) else { break };
+            let l = lower(w);
+            if self.lex.is_between(&l) && l != "who" {
+                j -= 1;
+                skipped += 1;
+            } else if is_time_word(&l) {
+                // `on Monday`, `last week`, `two weeks ago`, `in 2014`
+                j -= 1;
+                skipped += 1;
+                if l == "ago" {
+                    j = j.saturating_sub(2).max(floor);
                 }
-                _ => break,
+                if j > floor && self.word(j - 1).is_some_and(|p| matches!(lower(p).as_ref(), "on" | "last" | "this" | "next" | "early" | "late" | "in" | "earlier" | "later")) {
+                    j -= 1;
+                }
+            } else {
+                break;
             }
         }
         if j == floor || j == 0 {
@@ -872,12 +901,22 @@ impl<'a> Ctx<'a> {
                         let cue_end = self.cue_phrase_end(k);
                         if period_end {
                             // A sentence-final quotation: the frame must end
-                            // right after the cue (`“….” Smith said.`).
-                            let after = cue_end;
-                            let ok = match self.toks.get(after).map(|t| t.kind) {
-                                None | Some(Kind::Newline | Kind::Quote(_)) => true,
-                                Some(Kind::Punct(c)) => matches!(c, '.' | ',' | ';' | ':'),
-                                Some(Kind::Word) => self.word(after).is_some_and(|w| matches!(lower(w).as_ref(), "in" | "on" | "at" | "to" | "of" | "during" | "after" | "before" | "when" | "while" | "last" | "this" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | "yesterday" | "today" | "earlier" | "later" | "recently" | "then" | "reporters" | "him" | "her" | "them")),
+                            // soon after the cue (`“….” Smith said in a
+                            // statement.`), not start a new report (`Smith
+                            // said Wednesday she …`).
+                            let mut x = cue_end;
+                            let ok = loop {
+                                match self.toks.get(x).map(|t| t.kind) {
+                                    None | Some(Kind::Newline | Kind::Quote(_)) => break true,
+                                    Some(Kind::Punct(c)) => break matches!(c, '.' | ',' | ';' | ':' | '—' | '(' | '['),
+                                    Some(Kind::Word) => {
+                                        let w = self.word(x).unwrap_or("");
+                                        if x - cue_end >= 7 || pronoun_of(w).is_some() || matches!(lower(w).as_ref(), "that" | "there" | "this") || self.cue_at(x).is_some() {
+                                            break false;
+                                        }
+                                    }
+                                }
+                                x += 1;
                             };
                             if !ok {
                                 return None;
@@ -893,7 +932,7 @@ impl<'a> Ctx<'a> {
                             || (start..k).take_while(|&x| self.toks[x].range.start < s_start).all(|x| {
                                 self.word(x).is_some_and(|w| {
                                     let l = lower(w);
-                                    !STOP_NOMINAL.contains(&l.as_ref()) && pronoun_of(w).is_none() && !DETERMINERS.contains(&l.as_ref())
+                                    !STOP_NOMINAL.contains(&l.as_ref()) && !FUNCTION_WORDS.contains(&l.as_ref()) && pronoun_of(w).is_none() && !DETERMINERS.contains(&l.as_ref())
                                 })
                             }) && (start..k).take_while(|&x| self.toks[x].range.start < s_start).count() <= 5;
                         // `“….” He added, “…”`: that frame leads the next quotation.
@@ -940,6 +979,9 @@ impl<'a> Ctx<'a> {
         // replied: “…”`) wins over a frame after it.
         let mut lead = t;
         while lead > floor_tok && matches!(self.punct(lead - 1), Some(',' | ':')) {
+            lead -= 1;
+        }
+        if lead == t && lead > floor_tok + 1 && self.word(lead - 1) == Some("that") {
             lead -= 1;
         }
         if lead > floor_tok && lead < t {
@@ -1013,11 +1055,34 @@ impl<'a> Ctx<'a> {
         None
     }
 
+    /// `…, according to The New York Times.` after the quotation in the
+    /// same sentence: the outer source.
+    fn according_after(&mut self, t: usize) -> Option<(usize, Range<usize>)> {
+        let sent = self.sent[t];
+        let mut k = t + 1;
+        while k + 1 < self.toks.len() && self.sent[k] == sent && k - t < WINDOW {
+            if self.is_quote(k) {
+                return None;
+            }
+            if self.word(k).is_some_and(|w| w.eq_ignore_ascii_case("according")) && self.word(k + 1) == Some("to") {
+                let cue = self.toks[k].range.start..self.toks[k + 1].range.end;
+                return self.np_starting_at(k + 2).map(|s| (s, cue));
+            }
+            k += 1;
+        }
+        None
+    }
+
     /// Nested reported speech (`Bob said he began calling … “…”`): PolNeAR
     /// attributes the quotation to the outermost source of the sentence.
     /// Walk back from the found source to an earlier cue of the same
     /// sentence, stopping at a coordinated clause (`, and`, `;`).
     fn outermost(&mut self, found: (usize, Range<usize>), floor: usize) -> (usize, Range<usize>) {
+        let qt = self.toks.iter().position(|x| x.range.start >= found.1.end).unwrap_or(0);
+        let after = (qt..self.toks.len()).find(|&x| self.is_quote(x));
+        if let Some(f) = after.and_then(|t| self.according_after(t)) {
+            return f;
+        }
         let mut best = found;
         for _ in 0..3 {
             let start = self.sources[best.0].range.start;
