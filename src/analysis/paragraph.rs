@@ -149,6 +149,24 @@ fn lower(w: &str) -> Cow<'_, str> {
     }
 }
 
+/// Title Case with no sentence inside: every word of four letters or more
+/// capitalised, at most eight words, no `.?!` except at the very end.
+fn is_title_phrase(content: &str) -> bool {
+    let c = content.trim().trim_end_matches([',', '.', '!', '?']);
+    if c.is_empty() || c.contains(['.', '?', '!']) {
+        return false;
+    }
+    let words: Vec<&str> = c.split_whitespace().collect();
+    if words.len() > 8 {
+        return false;
+    }
+    let long: Vec<&&str> = words.iter().filter(|w| w.chars().filter(|ch| ch.is_alphabetic()).count() >= 4).collect();
+    !long.is_empty()
+        && words.first().is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
+        && long.iter().all(|w| w.chars().next().is_some_and(|ch| ch.is_uppercase() || !ch.is_alphabetic()))
+        && !long.iter().all(|w| w.chars().all(|ch| !ch.is_lowercase()))
+}
+
 fn is_time_word(l: &str) -> bool {
     matches!(
         l,
@@ -253,12 +271,15 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
         }
         last_tok_done = t + 1;
         let words = cx.content_words(&quotes[qi].raw);
-        let found = cx.attribute(t, &quotes[qi].raw);
+        // A quoted title (`“Meet the Press”`, `"Crippled America: How to
+        // Make America Great Again,"`) names a work; nobody says it.
+        let title = !title_case && is_title_phrase(&text[quotes[qi].raw.content.clone()]);
+        let found = if title { None } else { cx.attribute(t, &quotes[qi].raw) };
         let own_sentence_cue = found.is_some();
         let attribution = match found {
             Some((source, cue)) => Some(LocalAttribution { source, cue: Some(cue), how: How::Cue }),
             None => {
-                if words <= 2 && !quotes[qi].leads {
+                if (words <= 2 && !quotes[qi].leads) || title {
                     None
                 } else if let Some(prev) = (0..qi).rev().find(|&p| quotes[p].attribution.is_some()) {
                     let pa = quotes[prev].attribution.as_ref().expect("checked");
@@ -276,7 +297,7 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
                 }
             }
         };
-        quotes[qi].kind = if words <= 2 && !own_sentence_cue && attribution.is_none() {
+        quotes[qi].kind = if (words <= 2 || title) && !own_sentence_cue && attribution.is_none() {
             QuoteKind::Scare
         } else if quotes[qi].leads || cx.quote_is_sentence(t, &quotes[qi].raw) {
             QuoteKind::Direct
