@@ -162,6 +162,14 @@ pub const CUE_VERB_LEMMAS: &[(&str, &str, &str, &str, &str)] = &[
     ("denounce", "denounces", "denounced", "denounced", "denouncing"),
     ("hail", "hails", "hailed", "hailed", "hailing"),
     ("refer", "refers", "referred", "referred", "referring"),
+    ("condemn", "condemns", "condemned", "condemned", "condemning"),
+    ("tout", "touts", "touted", "touted", "touting"),
+    ("lambaste", "lambastes", "lambasted", "lambasted", "lambasting"),
+    ("dismiss", "dismisses", "dismissed", "dismissed", "dismissing"),
+    ("vent", "vents", "vented", "vented", "venting"),
+    ("rail", "rails", "railed", "railed", "railing"),
+    ("concede", "concedes", "conceded", "conceded", "conceding"),
+    ("start", "starts", "started", "started", "starting"),
 ];
 
 /// Verbs that take the quotation *after* `to` or `as`, or that are weak cues
@@ -169,7 +177,7 @@ pub const CUE_VERB_LEMMAS: &[(&str, &str, &str, &str, &str)] = &[
 /// cues only right beside a quotation or with `on to say` / `back` /
 /// `it` / `:`, never as the head of a far-off reported clause.
 const WEAK_LEMMAS: &[&str] = &[
-    "go", "begin", "put", "shoot", "read", "rule", "sing", "agree", "point", "refer", "thank",
+    "go", "begin", "start", "tout", "dismiss", "vent", "rail", "put", "shoot", "read", "rule", "sing", "agree", "point", "refer", "thank",
     "call", "describe", "dub", "label", "brand", "title", "entitle", "headline", "question",
     "praise", "hail", "object", "protest", "cry", "laugh", "sigh", "text", "post", "quote",
     "cite", "publish", "report", "inform", "relay", "reflect", "speak", "charge", "counter",

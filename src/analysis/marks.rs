@@ -116,6 +116,9 @@ fn classify(prev: Option<char>, c: char, text: &str, i: usize) -> Role {
     let right_ok = next.is_none_or(|n| n.is_whitespace() || closing_punct(n));
     match c {
         '“' | '„' | '«' | '‟' => Role::Open(Family::Double),
+        // A right mark opening a word at the start of a paragraph or after
+        // a space is a typo for a left mark (`”Fortunately, …`).
+        '”' if prev.is_none_or(char::is_whitespace) && next_alnum => Role::Open(Family::Double),
         '”' | '»' => Role::Close(Family::Double),
         '"' => {
             if left_ok && !right_ok {

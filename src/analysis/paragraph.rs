@@ -728,7 +728,19 @@ impl<'a> Ctx<'a> {
         if j == floor || j == 0 {
             return None;
         }
-        let j = j - 1;
+        let mut j = j - 1;
+        // `Rep. Gwen Moore (D-Wis.) said`: skip a short parenthetical.
+        if self.punct(j) == Some(')') {
+            let mut k = j;
+            while k > floor && j - k < 8 && self.punct(k) != Some('(') {
+                k -= 1;
+            }
+            if self.punct(k) == Some('(') && k > floor {
+                j = k - 1;
+            } else {
+                return None;
+            }
+        }
         if self.punct(j) == Some(',') {
             // Apposition or relative clause between commas.
             let mut k = j;
@@ -749,6 +761,16 @@ impl<'a> Ctx<'a> {
             if self.punct(k) != Some(',') || k == floor || k == 0 {
                 return None;
             }
+            let mut np_end = k - 1;
+            if self.punct(np_end) == Some(')') {
+                let mut p = np_end;
+                while p > floor && np_end - p < 8 && self.punct(p) != Some('(') {
+                    p -= 1;
+                }
+                if self.punct(p) == Some('(') && p > floor {
+                    np_end = p - 1;
+                }
+            }
             let first = self.word(k + 1).map(lower);
             // Anything between commas before a cue is an apposition or a
             // relative clause, unless it holds a cue of its own.
@@ -758,7 +780,7 @@ impl<'a> Ctx<'a> {
             }
             let desc_start = self.toks[k + 1].range.start;
             let desc_end = self.toks[j - 1].range.end;
-            let s = self.np_ending_at(k - 1, floor)?;
+            let s = self.np_ending_at(np_end, floor)?;
             let rel = first.as_deref().is_some_and(|f| matches!(f, "who" | "whose" | "which"));
             if !rel {
                 self.sources[s].description = Some(desc_start..desc_end);
@@ -895,7 +917,7 @@ impl<'a> Ctx<'a> {
         let content = self.text[q.content.clone()].trim_end();
         let period_end = content.ends_with('.');
         // `“…” — Jane Roe` / `“…” -President Obama`
-        if matches!(self.punct(j), Some('—' | '–' | '-')) && self.name_word(j + 1) {
+        if matches!(self.punct(j), Some('—' | '–' | '-' | '―')) && self.name_word(j + 1) {
             let cue = self.toks[j].range.clone();
             let s = self.np_starting_at(j + 1)?;
             return Some((s, cue));
@@ -949,7 +971,10 @@ impl<'a> Ctx<'a> {
                         // The subject must begin the frame.
                         // Only role words or titles may stand before the
                         // name (`spokesman Stuart Roy`, `US Senator Jeff …`).
+                        let subject_tok = (start..k).find(|&x| self.toks[x].range.start >= s_start).unwrap_or(k);
+                        let after_comma = subject_tok > start && self.punct(subject_tok - 1) == Some(',') && !period_end;
                         let begins = s_start <= first_start
+                            || after_comma
                             || (start..k).take_while(|&x| self.toks[x].range.start < s_start).all(|x| {
                                 self.word(x).is_some_and(|w| {
                                     let l = lower(w);
@@ -1008,6 +1033,16 @@ impl<'a> Ctx<'a> {
         if lead > floor_tok && lead < t {
             if let Some(found) = self.leading_cue(lead - 1, t, floor_tok) {
                 return Some(self.outermost(found, floor_tok));
+            }
+        }
+        // `McCaskill scolded him: “…”`: a colon lead-in; search its clause.
+        if t > floor_tok && self.punct(t - 1) == Some(':') {
+            let mut k = t - 1;
+            while k > floor_tok && t - k < 6 {
+                k -= 1;
+                if let Some(found) = self.leading_cue(k, t, floor_tok) {
+                    return Some(self.outermost(found, floor_tok));
+                }
             }
         }
         if let Some(found) = self.trailing_frame(t, q) {
@@ -1324,7 +1359,7 @@ impl<'a> Ctx<'a> {
 
     /// `— Jane Roe` / `-President Obama, tweeting` at the paragraph start.
     fn dash_lead(&mut self) -> Option<(usize, Range<usize>)> {
-        if !matches!(self.punct(0), Some('—' | '–' | '-')) {
+        if !matches!(self.punct(0), Some('—' | '–' | '-' | '―')) {
             return None;
         }
         let cue = self.toks[0].range.clone();
