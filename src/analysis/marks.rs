@@ -184,16 +184,65 @@ fn trimmed_end(text: &str, end: usize, floor: usize) -> usize {
     floor + text[floor..end].trim_end().len()
 }
 
+/// Typographic left and right marks not yet scanned, per family: lets the
+/// scanner ask in O(1) whether enough right marks remain to close a nested
+/// quotation.
+struct Remaining {
+    open: [usize; 2],
+    close: [usize; 2],
+}
+
+impl Remaining {
+    fn new(text: &str) -> Self {
+        let mut r = Remaining { open: [0; 2], close: [0; 2] };
+        for c in text.chars() {
+            r.count(c, 1);
+        }
+        r
+    }
+    fn count(&mut self, c: char, add: usize) {
+        match c {
+            '“' => self.open[0] += add,
+            '”' => self.close[0] += add,
+            '‘' => self.open[1] += add,
+            '’' => self.close[1] += add,
+            _ => {}
+        }
+    }
+    fn passed(&mut self, c: char) {
+        match c {
+            '“' => self.open[0] -= 1,
+            '”' => self.close[0] -= 1,
+            '‘' => self.open[1] -= 1,
+            '’' => self.close[1] -= 1,
+            _ => {}
+        }
+    }
+    fn idx(f: Family) -> usize {
+        if f == Family::Double { 0 } else { 1 }
+    }
+    /// Right marks after the current one.
+    fn closers(&self, f: Family) -> usize {
+        self.close[Self::idx(f)]
+    }
+    /// Left marks from the current one on (it included).
+    fn openers(&self, f: Family) -> usize {
+        self.open[Self::idx(f)] + 1
+    }
+}
+
 /// Find the top-level quotations of one paragraph.
 pub(crate) fn scan(text: &str) -> Marks {
     let mut out = Marks::default();
     let mut stack: Vec<OpenMark> = Vec::new();
     let mut prev: Option<char> = None;
+    let mut remaining = Remaining::new(text);
     for (i, c) in text.char_indices() {
         if family(c).is_none() {
             prev = Some(c);
             continue;
         }
+        remaining.passed(c);
         // `„…“`: a left double mark closes an open low-9 mark.
         let mut role = classify(prev, c, text, i);
         if c == '“' && stack.iter().any(|o| o.ch == '„') {
@@ -215,6 +264,20 @@ pub(crate) fn scan(text: &str) -> Marks {
         match role {
             Role::Open(f) => {
                 if let Some(top) = stack.last() {
+                    // A typographic left mark inside an open quotation of
+                    // the same family mid-line is a nested quotation
+                    // (`“… he calls “hell” than …”`).
+                    // Only when enough right marks follow to close both.
+                    let nested_same = top.family == f
+                        && c != '"'
+                        && c != '\''
+                        && !at_line_start(text, i)
+                        && remaining.closers(f) > remaining.openers(f);
+                    if nested_same {
+                        stack.push(OpenMark { family: f, ch: c, pos: i });
+                        prev = Some(c);
+                        continue;
+                    }
                     if top.family == f && stack.len() == 1 {
                         let old = stack.pop().expect("non-empty");
                         if f == Family::Double {
@@ -320,6 +383,7 @@ mod tests {
         assert_eq!(m.quotes[0].close, None);
         let m = scan("“Mixed marks,\" she said.");
         assert!(m.quotes[0].mismatched);
+        assert_eq!(quotes("“I’d rather live in what he calls “hell” than there.” ― Ana Ruiz"), vec!["“I’d rather live in what he calls “hell” than there.”"]);
         let m = scan("It ended.” Then");
         assert_eq!(m.stray_closers, vec![(9, '”')]);
     }

@@ -1146,7 +1146,7 @@ impl<'a> Ctx<'a> {
             let mut next = None;
             while k > floor {
                 k -= 1;
-                if matches!(self.punct(k), Some(';')) || self.is_quote(k) {
+                if matches!(self.punct(k), Some(';')) {
                     break;
                 }
                 if self.word(k).is_some_and(|w| matches!(w, "and" | "but")) && self.punct(k.wrapping_sub(1)) == Some(',') {
@@ -1200,7 +1200,14 @@ impl<'a> Ctx<'a> {
         }
         let cue_end = self.cue_phrase_end(k);
         let cue = self.toks[k].range.start..self.toks[cue_end - 1].range.end;
-        if info.participle {
+        let progressive = k > floor && self.word(k - 1).is_some_and(|w| matches!(lower(w).as_ref(), "is" | "are" | "was" | "were" | "been" | "be" | "am" | "’s" | "'s"));
+        if info.participle && !progressive && k > floor && self.punct(k - 1) != Some(',') && self.word(k - 1).is_some() {
+            // `footage of Trump saying “…”`: the phrase right before.
+            if let Some(s) = self.np_ending_at(k - 1, floor) {
+                return Some((s, cue));
+            }
+        }
+        if info.participle && !progressive {
             // `…, saying “…”`: the subject of the clause. Look for the
             // previous cue's subject, else the sentence's first phrase.
             let mut p = k;
