@@ -56,7 +56,10 @@ struct Args {
 
 /// Quotations from a JSON lines file, matched to articles by absolute path
 /// (as polnear.py's `run_system` does); an article without a line has none.
-fn quotes_from_json(file: &std::path::Path, arts: &[Article]) -> Result<Vec<Vec<SysQuote>>, String> {
+fn quotes_from_json(
+    file: &std::path::Path,
+    arts: &[Article],
+) -> Result<Vec<Vec<SysQuote>>, String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let abs = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let mut by_path = std::collections::HashMap::new();
@@ -66,22 +69,35 @@ fn quotes_from_json(file: &std::path::Path, arts: &[Article]) -> Result<Vec<Vec<
         }
         let err = |e: String| format!("{}:{}: {e}", file.display(), n + 1);
         let v: serde_json::Value = serde_json::from_str(line).map_err(|e| err(e.to_string()))?;
-        let path = v["path"].as_str().ok_or_else(|| err("no \"path\"".into()))?;
+        let path = v["path"]
+            .as_str()
+            .ok_or_else(|| err("no \"path\"".into()))?;
         let num = |q: &serde_json::Value, k: &str| q[k].as_u64().map(|x| x as usize);
         let mut quotes = Vec::new();
-        for q in v["quotes"].as_array().ok_or_else(|| err("no \"quotes\" array".into()))? {
+        for q in v["quotes"]
+            .as_array()
+            .ok_or_else(|| err("no \"quotes\" array".into()))?
+        {
             let span = (num(q, "start"), num(q, "end"));
-            let (Some(s), Some(e)) = span else { return Err(err(format!("bad quote {q}"))) };
+            let (Some(s), Some(e)) = span else {
+                return Err(err(format!("bad quote {q}")));
+            };
             let m = &q["speaker"]["mention"];
             let mention = match (num(m, "start"), num(m, "end")) {
                 (Some(a), Some(b)) => Some((a, b)),
                 _ => None,
             };
-            quotes.push(SysQuote { span: (s, e), mention });
+            quotes.push(SysQuote {
+                span: (s, e),
+                mention,
+            });
         }
         by_path.insert(abs(std::path::Path::new(path)), quotes);
     }
-    Ok(arts.iter().map(|a| by_path.get(&abs(&a.path)).cloned().unwrap_or_default()).collect())
+    Ok(arts
+        .iter()
+        .map(|a| by_path.get(&abs(&a.path)).cloned().unwrap_or_default())
+        .collect())
 }
 
 /// The quotations `sayso quotes --json` prints for `text`, as the scorer reads them.
@@ -89,13 +105,21 @@ fn system_quotes(text: &str) -> Vec<SysQuote> {
     let analysis = sayso::analysis::analyze(text);
     sayso::cli::report::quote_records(text, &analysis)
         .into_iter()
-        .map(|q| SysQuote { span: (q.start, q.end), mention: q.speaker.map(|s| (s.mention.start, s.mention.end)) })
+        .map(|q| SysQuote {
+            span: (q.start, q.end),
+            mention: q.speaker.map(|s| (s.mention.start, s.mention.end)),
+        })
         .collect()
 }
 
 /// One line of context: the text of `span`, whitespace collapsed, cut at 100 chars.
 fn show(text: &str, span: (usize, usize)) -> String {
-    let s: String = text.get(span.0..span.1).unwrap_or("?").split_whitespace().collect::<Vec<_>>().join(" ");
+    let s: String = text
+        .get(span.0..span.1)
+        .unwrap_or("?")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if s.chars().count() > 100 {
         s.chars().take(99).collect::<String>() + "…"
     } else {
@@ -108,19 +132,36 @@ fn explain(arts: &[Article], raw: &[String], system: &[Vec<SysQuote>], misses: &
         let path = art.path.display();
         for &(gi, detected) in &m.missed {
             let g = &art.gold[gi];
-            let what = if detected { "misattributed" } else { "not detected" };
+            let what = if detected {
+                "misattributed"
+            } else {
+                "not detected"
+            };
             let content: Vec<String> = g.content.iter().map(|&c| show(&art.text, c)).collect();
             let source: Vec<String> = g.source.iter().map(|&s| show(&art.text, s)).collect();
-            eprintln!("{path}:{}: gold {what}: [{}] ← {}", g.content[0].0, source.join(" … "), content.join(" … "));
+            eprintln!(
+                "{path}:{}: gold {what}: [{}] ← {}",
+                g.content[0].0,
+                source.join(" … "),
+                content.join(" … ")
+            );
         }
         for &qi in &m.wrong {
             let q = &quotes[qi];
             let speaker = q.mention.map(|s| show(raw, s)).unwrap_or_default();
-            eprintln!("{path}:{}: wrong speaker [{speaker}] for {}", q.span.0, show(raw, q.span));
+            eprintln!(
+                "{path}:{}: wrong speaker [{speaker}] for {}",
+                q.span.0,
+                show(raw, q.span)
+            );
         }
         for &qi in &m.false_unattributed {
             let q = &quotes[qi];
-            eprintln!("{path}:{}: no speaker found for {}", q.span.0, show(raw, q.span));
+            eprintln!(
+                "{path}:{}: no speaker found for {}",
+                q.span.0,
+                show(raw, q.span)
+            );
         }
     }
 }

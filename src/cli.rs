@@ -120,18 +120,35 @@ struct Outcome {
 
 fn process(mode: Mode, json: bool, item: &Item) -> Outcome {
     let source = match item {
-        Item::Error(e) => return Outcome { error: Some(e.clone()), ..Outcome::default() },
+        Item::Error(e) => {
+            return Outcome {
+                error: Some(e.clone()),
+                ..Outcome::default()
+            }
+        }
         Item::Source(source, _) => source,
     };
     let text = match inputs::read(source) {
         Ok(t) => t,
-        Err(e) => return Outcome { error: Some(e), ..Outcome::default() },
+        Err(e) => {
+            return Outcome {
+                error: Some(e),
+                ..Outcome::default()
+            }
+        }
     };
     let path = source.display();
     let analysis = analyze(&text);
-    let mut o = Outcome { files: 1, ..Outcome::default() };
+    let mut o = Outcome {
+        files: 1,
+        ..Outcome::default()
+    };
     o.quotes = analysis.quotes.len();
-    o.attributed = analysis.quotes.iter().filter(|q| q.attribution.is_some()).count();
+    o.attributed = analysis
+        .quotes
+        .iter()
+        .filter(|q| q.attribution.is_some())
+        .count();
     for f in &analysis.findings {
         match f.severity {
             Severity::Error => o.errors += 1,
@@ -188,10 +205,17 @@ struct Progress {
 impl Progress {
     fn new(total: usize, enabled: bool) -> Self {
         let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
-        if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed}] {bar:30} {pos}/{len} files {wide_msg}") {
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} [{elapsed}] {bar:30} {pos}/{len} files {wide_msg}",
+        ) {
             bar.set_style(style);
         }
-        Progress { bar, enabled, shown: AtomicBool::new(false), started: Instant::now() }
+        Progress {
+            bar,
+            enabled,
+            shown: AtomicBool::new(false),
+            started: Instant::now(),
+        }
     }
 
     /// Count one file done; show the bar once the run is long enough.
@@ -199,7 +223,10 @@ impl Progress {
         self.bar.inc(1);
         if self.enabled
             && self.started.elapsed() >= PROGRESS_DELAY
-            && self.shown.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).is_ok()
+            && self
+                .shown
+                .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
         {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
         }
@@ -299,7 +326,10 @@ fn summary(mode: Mode, t: &Outcome, unreadable: usize) -> String {
         }
     };
     if unreadable > 0 {
-        s += &format!("; {} could not be read", plural(unreadable, "input", "inputs"));
+        s += &format!(
+            "; {} could not be read",
+            plural(unreadable, "input", "inputs")
+        );
     }
     s
 }
@@ -329,8 +359,18 @@ mod tests {
 
     #[test]
     fn summaries() {
-        let t = Outcome { files: 2, quotes: 3, attributed: 1, warnings: 1, others: 2, ..Outcome::default() };
-        assert_eq!(summary(Mode::Quotes, &t, 0), "3 quotations, 1 with a speaker, in 2 files");
+        let t = Outcome {
+            files: 2,
+            quotes: 3,
+            attributed: 1,
+            warnings: 1,
+            others: 2,
+            ..Outcome::default()
+        };
+        assert_eq!(
+            summary(Mode::Quotes, &t, 0),
+            "3 quotations, 1 with a speaker, in 2 files"
+        );
         assert_eq!(
             summary(Mode::Check, &t, 1),
             "0 errors, 1 warning, 2 notes or hints in 2 files; 1 input could not be read"

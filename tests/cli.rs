@@ -31,12 +31,18 @@ fn stderr(o: &Output) -> String {
 
 /// The JSON lines of stdout, parsed.
 fn json_lines(o: &Output) -> Vec<Value> {
-    stdout(o).lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}"))).collect()
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
+        .collect()
 }
 
 /// The `path` field of every JSON line.
 fn paths(o: &Output) -> Vec<String> {
-    json_lines(o).iter().map(|v| v["path"].as_str().unwrap().to_string()).collect()
+    json_lines(o)
+        .iter()
+        .map(|v| v["path"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn write(dir: &Path, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
@@ -48,7 +54,11 @@ fn write(dir: &Path, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
 
 /// Byte range of the `n`-th (0-based) occurrence of `needle` in `text`.
 fn find(text: &str, needle: &str, n: usize) -> (usize, usize) {
-    let start = text.match_indices(needle).nth(n).unwrap_or_else(|| panic!("{needle:?} not in text")).0;
+    let start = text
+        .match_indices(needle)
+        .nth(n)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"))
+        .0;
     (start, start + needle.len())
 }
 
@@ -58,7 +68,8 @@ const ATTRIBUTED: &str = "Zoë’s café — harbour notes\n\n\
 “We will rebuild the pier,” said Dana Whitlock, a ferry operator.\n";
 
 // A quotation nobody says: the first paragraph, no speaker anywhere.
-const UNATTRIBUTED: &str = "“Nobody expected the water to rise this fast, or to stay this long.”\n\n\
+const UNATTRIBUTED: &str =
+    "“Nobody expected the water to rise this fast, or to stay this long.”\n\n\
 The harbour reopened on Tuesday.\n";
 
 // An opening mark never closed.
@@ -87,7 +98,13 @@ fn quotes_json_has_the_documented_shape_and_byte_offsets() {
     let (start, end) = find(ATTRIBUTED, quote, 0);
     // UTF-8 bytes: “ and ’ and ë and é and — are multi-byte.
     assert_eq!(start, 34);
-    assert_eq!((q["start"].as_u64().unwrap() as usize, q["end"].as_u64().unwrap() as usize), (start, end));
+    assert_eq!(
+        (
+            q["start"].as_u64().unwrap() as usize,
+            q["end"].as_u64().unwrap() as usize
+        ),
+        (start, end)
+    );
     assert_eq!(q["text"], quote, "the range includes the marks");
 
     let (ms, me) = find(ATTRIBUTED, "Dana Whitlock", 0);
@@ -115,7 +132,10 @@ fn quotes_human_output_gives_line_column_in_characters_and_the_speaker() {
         "pier.txt:3:1: direct “We will rebuild the pier,” — Dana Whitlock \
          (source “Dana Whitlock” at 3:34, cue “said” at 3:29)\n"
     );
-    assert_eq!(stderr(&o), "sayso: 1 quotation, 1 with a speaker, in 1 file\n");
+    assert_eq!(
+        stderr(&o),
+        "sayso: 1 quotation, 1 with a speaker, in 1 file\n"
+    );
 }
 
 #[test]
@@ -123,11 +143,22 @@ fn unattributed_quote_json_shape_has_null_speaker_and_cue() {
     let dir = TempDir::new().unwrap();
     write(dir.path(), "flood.md", UNATTRIBUTED);
     let o = sayso(dir.path(), &["quotes", "--json", "flood.md"]);
-    assert_eq!(o.status.code(), Some(0), "quotes exits 0 even with unattributed quotations");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "quotes exits 0 even with unattributed quotations"
+    );
     let v = &json_lines(&o)[0];
     let q = &v["quotes"][0];
-    let (start, end) = find(UNATTRIBUTED, "“Nobody expected the water to rise this fast, or to stay this long.”", 0);
-    assert_eq!((q["start"].as_u64(), q["end"].as_u64()), (Some(start as u64), Some(end as u64)));
+    let (start, end) = find(
+        UNATTRIBUTED,
+        "“Nobody expected the water to rise this fast, or to stay this long.”",
+        0,
+    );
+    assert_eq!(
+        (q["start"].as_u64(), q["end"].as_u64()),
+        (Some(start as u64), Some(end as u64))
+    );
     assert!(q["speaker"].is_null(), "{q}");
     assert!(q["cue"].is_null(), "{q}");
     assert!(q["method"].is_null(), "{q}");
@@ -156,7 +187,11 @@ fn check_exit_status_is_0_when_clean_and_1_with_warnings_or_errors() {
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     // The opening mark is on line 3, after `Dana Whitlock said: ` (20 chars).
-    assert!(out.lines().any(|l| l.starts_with("open.txt:3:21: error: ") && l.ends_with("[unclosed-quote]")), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("open.txt:3:21: error: ") && l.ends_with("[unclosed-quote]")),
+        "{out}"
+    );
 }
 
 #[test]
@@ -171,7 +206,10 @@ fn check_json_lists_findings_with_byte_ranges_and_severity() {
     assert_eq!(paths(&o), ["open.txt", "clean.txt"]);
     assert_eq!(lines[1]["diagnostics"], serde_json::json!([]));
     let diags = lines[0]["diagnostics"].as_array().unwrap();
-    let unclosed: Vec<&Value> = diags.iter().filter(|d| d["code"] == "unclosed-quote").collect();
+    let unclosed: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "unclosed-quote")
+        .collect();
     assert_eq!(unclosed.len(), 1, "{diags:?}");
     let d = unclosed[0];
     assert_eq!(d["severity"], "error");
@@ -205,7 +243,14 @@ fn directories_are_walked_for_articles_in_name_order_respecting_gitignore() {
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
     assert_eq!(
         paths(&o),
-        ["articles/D.TXT", "articles/a.txt", "articles/b.md", "articles/c.markdown", "articles/drafts/e.md", "extra.text"]
+        [
+            "articles/D.TXT",
+            "articles/a.txt",
+            "articles/b.md",
+            "articles/c.markdown",
+            "articles/drafts/e.md",
+            "extra.text"
+        ]
     );
 }
 
@@ -220,7 +265,10 @@ fn many_files_are_printed_in_input_order() {
         names.push(name);
     }
     names.reverse();
-    let args: Vec<&str> = ["check", "--json"].into_iter().chain(names.iter().map(|s| s.as_str())).collect();
+    let args: Vec<&str> = ["check", "--json"]
+        .into_iter()
+        .chain(names.iter().map(|s| s.as_str()))
+        .collect();
     let o = sayso(dir.path(), &args);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(paths(&o), names);
@@ -238,7 +286,12 @@ fn standard_input_is_read_for_a_dash() {
         .spawn()
         .unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(ATTRIBUTED.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(ATTRIBUTED.as_bytes())
+        .unwrap();
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(0));
     let v = &json_lines(&o)[0];
@@ -252,15 +305,31 @@ fn assert_bad_input_reported(dir: &Path, bad: &str, reason: &str) {
     write(dir, "good.txt", NO_QUOTES);
     for cmd in ["quotes", "check"] {
         let o = sayso(dir, &[cmd, "--json", bad, "good.txt"]);
-        assert_eq!(o.status.code(), Some(2), "{cmd} {bad}: stderr {}", stderr(&o));
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{cmd} {bad}: stderr {}",
+            stderr(&o)
+        );
         let err = stderr(&o);
-        assert!(err.contains(&format!("sayso: {bad}: {reason}")), "{cmd} {bad}: stderr {err:?}");
-        assert_eq!(paths(&o), ["good.txt"], "{cmd}: the other file is still processed");
+        assert!(
+            err.contains(&format!("sayso: {bad}: {reason}")),
+            "{cmd} {bad}: stderr {err:?}"
+        );
+        assert_eq!(
+            paths(&o),
+            ["good.txt"],
+            "{cmd}: the other file is still processed"
+        );
         // Human output too: the same report, and the summary counts it.
         let o = sayso(dir, &[cmd, bad, "good.txt"]);
         assert_eq!(o.status.code(), Some(2));
         assert!(stderr(&o).contains(&format!("sayso: {bad}: {reason}")));
-        assert!(stderr(&o).contains("1 input could not be read"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("1 input could not be read"),
+            "{}",
+            stderr(&o)
+        );
     }
 }
 
@@ -274,14 +343,28 @@ fn a_missing_file_is_reported_and_the_rest_processed() {
 fn a_non_utf8_file_is_reported_with_where_the_bad_byte_is() {
     let dir = TempDir::new().unwrap();
     write(dir.path(), "latin1.txt", b"Line one\nThe caf\xE9 opened.\n");
-    assert_bad_input_reported(dir.path(), "latin1.txt", "not valid UTF-8 (byte 0xE9 at line 2, column 8, byte offset 16)");
+    assert_bad_input_reported(
+        dir.path(),
+        "latin1.txt",
+        "not valid UTF-8 (byte 0xE9 at line 2, column 8, byte offset 16)",
+    );
 }
 
 #[test]
 fn a_binary_file_is_reported() {
     let dir = TempDir::new().unwrap();
-    write(dir.path(), "photo.txt", [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D]);
-    assert_bad_input_reported(dir.path(), "photo.txt", "binary file (NUL byte at byte offset 8)");
+    write(
+        dir.path(),
+        "photo.txt",
+        [
+            0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D,
+        ],
+    );
+    assert_bad_input_reported(
+        dir.path(),
+        "photo.txt",
+        "binary file (NUL byte at byte offset 8)",
+    );
 }
 
 #[test]
@@ -319,7 +402,11 @@ fn symlink_loops_are_reported_given_or_walked() {
     symlink("..", d.join("tree/sub/up")).unwrap();
     let o = sayso(d, &["check", "--json", "tree"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("sayso: tree/sub/up: symbolic link loop (leads back to tree)"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("sayso: tree/sub/up: symbolic link loop (leads back to tree)"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(paths(&o), ["tree/sub/ok.md"]);
 }
 
@@ -333,7 +420,12 @@ fn a_broken_symlink_to_an_article_is_reported() {
     symlink("nowhere.md", d.join("tree/lost.md")).unwrap();
     let o = sayso(d, &["quotes", "--json", "tree"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("sayso: tree/lost.md: broken symbolic link (its target does not exist)"), "{}", stderr(&o));
+    assert!(
+        stderr(&o)
+            .contains("sayso: tree/lost.md: broken symbolic link (its target does not exist)"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(paths(&o), ["tree/ok.md"]);
 }
 
@@ -348,7 +440,11 @@ fn unprivileged_sayso(locked: &Path) -> Option<Command> {
     // bypass permission checks, as CI runs as root.
     let drop = "-dac_override,-dac_read_search";
     let probe = Command::new("setpriv")
-        .args([&format!("--bounding-set={drop}"), &format!("--inh-caps={drop}"), "ls"])
+        .args([
+            &format!("--bounding-set={drop}"),
+            &format!("--inh-caps={drop}"),
+            "ls",
+        ])
         .arg(locked)
         .output()
         .ok()?;
@@ -356,7 +452,11 @@ fn unprivileged_sayso(locked: &Path) -> Option<Command> {
         return None; // setpriv could not drop them: nothing to test here.
     }
     let mut c = Command::new("setpriv");
-    c.args([&format!("--bounding-set={drop}"), &format!("--inh-caps={drop}"), env!("CARGO_BIN_EXE_sayso")]);
+    c.args([
+        &format!("--bounding-set={drop}"),
+        &format!("--inh-caps={drop}"),
+        env!("CARGO_BIN_EXE_sayso"),
+    ]);
     Some(c)
 }
 
@@ -372,21 +472,36 @@ fn a_directory_without_permission_is_reported_and_the_rest_processed() {
     let locked = d.join("tree/locked");
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
     let cmd = unprivileged_sayso(&locked);
-    let o = cmd.map(|mut c| c.args(["check", "--json", "tree"]).current_dir(d).stdin(Stdio::null()).output().unwrap());
+    let o = cmd.map(|mut c| {
+        c.args(["check", "--json", "tree"])
+            .current_dir(d)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    });
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
     let Some(o) = o else {
         eprintln!("NOTE: cannot drop root's permission override here (no setpriv); permission case not exercised");
         return;
     };
     assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(&o));
-    assert!(stderr(&o).contains("sayso: tree/locked: permission denied"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("sayso: tree/locked: permission denied"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(paths(&o), ["tree/a.md", "tree/z.md"]);
 }
 
 #[test]
 fn usage_errors_exit_2() {
     let dir = TempDir::new().unwrap();
-    for args in [&["check"][..], &["quotes", "--bogus", "x.txt"], &["frobnicate"], &[]] {
+    for args in [
+        &["check"][..],
+        &["quotes", "--bogus", "x.txt"],
+        &["frobnicate"],
+        &[],
+    ] {
         let o = sayso(dir.path(), args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(!stderr(&o).is_empty());

@@ -66,7 +66,8 @@ fn read_text(path: &Path) -> Result<String, String> {
 
 /// `re.fullmatch(r'X\d+', s)`.
 fn is_id(s: &str, prefix: char) -> bool {
-    s.strip_prefix(prefix).is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+    s.strip_prefix(prefix)
+        .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// `load_ann`: the attributions of one `.ann` text, in `E` line order.
@@ -85,11 +86,13 @@ pub fn parse_ann(ann: &str) -> Result<Vec<AnnAttribution>, String> {
             continue;
         }
         if is_id(parts[0], 'T') && parts.len() > 1 {
-            let (_typ, rng) =
-                parts[1].split_once(' ').ok_or_else(|| format!("line {}: no span in {:?}", n + 1, parts[1]))?;
+            let (_typ, rng) = parts[1]
+                .split_once(' ')
+                .ok_or_else(|| format!("line {}: no span in {:?}", n + 1, parts[1]))?;
             let mut spans = Vec::new();
             for s in rng.split(';') {
-                let span: Result<Vec<i64>, _> = s.split_whitespace().map(str::parse::<i64>).collect();
+                let span: Result<Vec<i64>, _> =
+                    s.split_whitespace().map(str::parse::<i64>).collect();
                 spans.push(span.map_err(|e| format!("line {}: bad offset in {s:?}: {e}", n + 1))?);
             }
             t.insert(parts[0], spans);
@@ -105,11 +108,22 @@ pub fn parse_ann(ann: &str) -> Result<Vec<AnnAttribution>, String> {
     }
     let mut out = Vec::new();
     for e in events {
-        let Some(content) = e.get("Content").filter(|c| !c.is_empty()).and_then(|c| t.get(c)) else {
+        let Some(content) = e
+            .get("Content")
+            .filter(|c| !c.is_empty())
+            .and_then(|c| t.get(c))
+        else {
             continue;
         };
-        let source = e.get("Source").and_then(|s| t.get(s)).cloned().unwrap_or_default();
-        out.push(AnnAttribution { content: content.clone(), source });
+        let source = e
+            .get("Source")
+            .and_then(|s| t.get(s))
+            .cloned()
+            .unwrap_or_default();
+        out.push(AnnAttribution {
+            content: content.clone(),
+            source,
+        });
     }
     Ok(out)
 }
@@ -127,7 +141,9 @@ pub fn char_to_byte(text: &str) -> Vec<usize> {
 fn pair(span: &[i64], what: &str) -> Result<(i64, i64), String> {
     match span {
         [s, e] if *s >= 0 && *e >= 0 => Ok((*s, *e)),
-        _ => Err(format!("{what} span {span:?} is not `start end` with non-negative offsets")),
+        _ => Err(format!(
+            "{what} span {span:?} is not `start end` with non-negative offsets"
+        )),
     }
 }
 
@@ -136,7 +152,10 @@ fn pair(span: &[i64], what: &str) -> Result<(i64, i64), String> {
 fn to_bytes(b: &[usize], (s, e): (i64, i64), what: &str) -> Result<Span, String> {
     match (b.get(s as usize), b.get(e as usize)) {
         (Some(&s), Some(&e)) => Ok((s, e)),
-        _ => Err(format!("{what} span {s} {e} lies outside the text ({} code points)", b.len() - 1)),
+        _ => Err(format!(
+            "{what} span {s} {e} lies outside the text ({} code points)",
+            b.len() - 1
+        )),
     }
 }
 
@@ -146,7 +165,11 @@ pub fn quoted_gold(text: &str, attributions: &[AnnAttribution]) -> Result<Vec<Go
     let chars = b.len() - 1;
     let mut gold = Vec::new();
     for a in attributions {
-        let spans = a.content.iter().map(|s| pair(s, "Content")).collect::<Result<Vec<_>, _>>()?;
+        let spans = a
+            .content
+            .iter()
+            .map(|s| pair(s, "Content"))
+            .collect::<Result<Vec<_>, _>>()?;
         // Python's text[s:e]: clamped to the text, empty when s >= e.
         let mut ctext = String::new();
         for &(s, e) in &spans {
@@ -158,7 +181,10 @@ pub fn quoted_gold(text: &str, attributions: &[AnnAttribution]) -> Result<Vec<Go
         if !ctext.contains(QUOTE_CHARS) {
             continue;
         }
-        let content = spans.iter().map(|&p| to_bytes(&b, p, "Content")).collect::<Result<Vec<_>, _>>()?;
+        let content = spans
+            .iter()
+            .map(|&p| to_bytes(&b, p, "Content"))
+            .collect::<Result<Vec<_>, _>>()?;
         let source = a
             .source
             .iter()
@@ -187,7 +213,10 @@ pub fn load_split(split_dir: &Path) -> Result<Vec<Article>, String> {
     let mut names = Vec::new();
     for entry in fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
         let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
-        let name = entry.file_name().into_string().map_err(|n| format!("{n:?}: file name is not UTF-8"))?;
+        let name = entry
+            .file_name()
+            .into_string()
+            .map_err(|n| format!("{n:?}: file name is not UTF-8"))?;
         names.push(name);
     }
     // Python sorts str by code point; UTF-8 byte order is the same order.
@@ -204,7 +233,8 @@ pub fn load_split(split_dir: &Path) -> Result<Vec<Article>, String> {
         let ann_path = dir.join(f);
         let ann = read_text(&ann_path)?;
         let attributions = parse_ann(&ann).map_err(|e| format!("{}: {e}", ann_path.display()))?;
-        let gold = quoted_gold(&text, &attributions).map_err(|e| format!("{}: {e}", ann_path.display()))?;
+        let gold = quoted_gold(&text, &attributions)
+            .map_err(|e| format!("{}: {e}", ann_path.display()))?;
         arts.push(Article { path, gold, text });
     }
     Ok(arts)
@@ -216,7 +246,10 @@ mod tests {
 
     #[test]
     fn annotator_suffix_is_removed_only_when_it_is_four_hex_digits() {
-        assert_eq!(article_base("cnn_2016-10-01_abc_ef2d.ann"), "cnn_2016-10-01_abc");
+        assert_eq!(
+            article_base("cnn_2016-10-01_abc_ef2d.ann"),
+            "cnn_2016-10-01_abc"
+        );
         assert_eq!(article_base("cnn_abc_EF2D.ann"), "cnn_abc_EF2D.ann");
         assert_eq!(article_base("cnn_abc_ef2.ann"), "cnn_abc_ef2.ann");
         assert_eq!(article_base("README"), "README");
@@ -238,9 +271,18 @@ mod tests {
         assert_eq!(
             got,
             [
-                AnnAttribution { content: content.clone(), source: vec![vec![0, 4]] },
-                AnnAttribution { content: content.clone(), source: vec![] },
-                AnnAttribution { content, source: vec![] },
+                AnnAttribution {
+                    content: content.clone(),
+                    source: vec![vec![0, 4]]
+                },
+                AnnAttribution {
+                    content: content.clone(),
+                    source: vec![]
+                },
+                AnnAttribution {
+                    content,
+                    source: vec![]
+                },
             ]
         );
     }
@@ -249,10 +291,19 @@ mod tests {
     fn code_points_become_bytes_and_only_double_quoted_content_counts() {
         // “ is 3 bytes; é is 2.
         let text = "Zoé said “hi” and 'bye'.";
-        let a = |c: (i64, i64), s: (i64, i64)| AnnAttribution { content: vec![vec![c.0, c.1]], source: vec![vec![s.0, s.1]] };
+        let a = |c: (i64, i64), s: (i64, i64)| AnnAttribution {
+            content: vec![vec![c.0, c.1]],
+            source: vec![vec![s.0, s.1]],
+        };
         let gold = quoted_gold(text, &[a((9, 13), (0, 3)), a((18, 23), (0, 3))]).unwrap();
         let start = text.find('“').unwrap();
-        assert_eq!(gold, [Gold { content: vec![(start, start + 8)], source: vec![(0, 4)] }]);
+        assert_eq!(
+            gold,
+            [Gold {
+                content: vec![(start, start + 8)],
+                source: vec![(0, 4)]
+            }]
+        );
         assert_eq!(&text[start..start + 8], "“hi”");
         assert!(quoted_gold(text, &[a((9, 99), (0, 3))]).is_err());
     }

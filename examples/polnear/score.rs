@@ -42,7 +42,10 @@ impl Counter {
 
     /// `c[key]`.
     pub fn get(&self, key: &str) -> u64 {
-        self.0.iter().find(|(k, _)| *k == key).map_or(0, |(_, v)| *v)
+        self.0
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(0, |(_, v)| *v)
     }
 }
 
@@ -87,19 +90,34 @@ pub struct Misses {
 }
 
 /// `score(arts, system)`; `system[i]` are the quotations of `arts[i]`.
-pub fn score(arts: &[Article], system: &[Vec<SysQuote>], mut misses: Option<&mut Vec<Misses>>) -> Scores {
+pub fn score(
+    arts: &[Article],
+    system: &[Vec<SysQuote>],
+    mut misses: Option<&mut Vec<Misses>>,
+) -> Scores {
     let mut c = Counter::default();
     for (art, quotes) in arts.iter().zip(system) {
         let mut m = Misses::default();
-        let gold: Vec<(usize, &Gold)> = art.gold.iter().enumerate().filter(|(_, g)| !g.source.is_empty()).collect();
+        let gold: Vec<(usize, &Gold)> = art
+            .gold
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| !g.source.is_empty())
+            .collect();
         c.add("gold", gold.len() as u64);
         c.add("gold_nosource", (art.gold.len() - gold.len()) as u64);
         for &(gi, g) in &gold {
-            let inq: Vec<&SysQuote> = quotes.iter().filter(|q| inside(q.span, &g.content)).collect();
+            let inq: Vec<&SysQuote> = quotes
+                .iter()
+                .filter(|q| inside(q.span, &g.content))
+                .collect();
             if !inq.is_empty() {
                 c.add("detected", 1);
             }
-            let correct = inq.iter().any(|q| q.mention.is_some_and(|mention| g.source.iter().any(|&s| overlap(mention, s) > 0)));
+            let correct = inq.iter().any(|q| {
+                q.mention
+                    .is_some_and(|mention| g.source.iter().any(|&s| overlap(mention, s) > 0))
+            });
             if correct {
                 c.add("attr_correct_gold", 1);
             } else {
@@ -107,11 +125,18 @@ pub fn score(arts: &[Article], system: &[Vec<SysQuote>], mut misses: Option<&mut
             }
         }
         for (qi, q) in quotes.iter().enumerate() {
-            let owners: Vec<&Gold> = art.gold.iter().filter(|g| inside(q.span, &g.content)).collect();
+            let owners: Vec<&Gold> = art
+                .gold
+                .iter()
+                .filter(|g| inside(q.span, &g.content))
+                .collect();
             match q.mention {
                 Some(mention) => {
                     c.add("sys_attributed", 1);
-                    if owners.iter().any(|g| g.source.iter().any(|&s| overlap(mention, s) > 0)) {
+                    if owners
+                        .iter()
+                        .any(|g| g.source.iter().any(|&s| overlap(mention, s) > 0))
+                    {
                         c.add("sys_correct", 1);
                     } else if owners.is_empty() {
                         c.add("sys_outside_gold", 1);
@@ -136,7 +161,11 @@ pub fn score(arts: &[Article], system: &[Vec<SysQuote>], mut misses: Option<&mut
     let attr_precision = ratio(c.get("sys_correct"), c.get("sys_attributed"));
     let attr_recall = ratio(c.get("attr_correct_gold"), c.get("gold"));
     let (p, rc) = (attr_precision, attr_recall);
-    let attr_f1 = if p + rc != 0.0 { 2.0 * p * rc / (p + rc) } else { 0.0 };
+    let attr_f1 = if p + rc != 0.0 {
+        2.0 * p * rc / (p + rc)
+    } else {
+        0.0
+    };
     Scores {
         gold_quoted_attributions: c.get("gold"),
         detect_recall,
@@ -153,10 +182,20 @@ pub fn score(arts: &[Article], system: &[Vec<SysQuote>], mut misses: Option<&mut
 /// with at least one digit after the point, scientific (`1e-05`) otherwise.
 pub fn py_float(x: f64) -> String {
     if x == 0.0 {
-        return if x.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if x.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     if !x.is_finite() {
-        return if x.is_nan() { "NaN".into() } else if x > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+        return if x.is_nan() {
+            "NaN".into()
+        } else if x > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
     }
     // Rust's `{:e}` gives the same shortest round-trip digits: `d.ddde-N`.
     let sci = format!("{:e}", x.abs());
@@ -166,14 +205,25 @@ pub fn py_float(x: f64) -> String {
     let sign = if x < 0.0 { "-" } else { "" };
     let decpt = exp + 1; // value = 0.DIGITS × 10^decpt
     if !(-4 < decpt && decpt <= 16) {
-        let m = if digits.len() > 1 { format!("{}.{}", &digits[..1], &digits[1..]) } else { digits.clone() };
-        let e = if exp < 0 { format!("-{:02}", -exp) } else { format!("+{exp:02}") };
+        let m = if digits.len() > 1 {
+            format!("{}.{}", &digits[..1], &digits[1..])
+        } else {
+            digits.clone()
+        };
+        let e = if exp < 0 {
+            format!("-{:02}", -exp)
+        } else {
+            format!("+{exp:02}")
+        };
         return format!("{sign}{m}e{e}");
     }
     if decpt <= 0 {
         format!("{sign}0.{}{digits}", "0".repeat((-decpt) as usize))
     } else if digits.len() as i32 <= decpt {
-        format!("{sign}{digits}{}.0", "0".repeat((decpt - digits.len() as i32) as usize))
+        format!(
+            "{sign}{digits}{}.0",
+            "0".repeat((decpt - digits.len() as i32) as usize)
+        )
     } else {
         let (int, frac) = digits.split_at(decpt as usize);
         format!("{sign}{int}.{frac}")
@@ -184,7 +234,10 @@ pub fn py_float(x: f64) -> String {
 /// (`print` adds one).
 pub fn to_python_json(s: &Scores) -> String {
     let mut out = String::from("{\n");
-    out += &format!(" \"gold_quoted_attributions\": {},\n", s.gold_quoted_attributions);
+    out += &format!(
+        " \"gold_quoted_attributions\": {},\n",
+        s.gold_quoted_attributions
+    );
     for (k, v) in [
         ("detect_recall", s.detect_recall),
         ("attr_precision", s.attr_precision),
@@ -198,7 +251,12 @@ pub fn to_python_json(s: &Scores) -> String {
         out += " \"counts\": {}\n";
     } else {
         out += " \"counts\": {\n";
-        let items: Vec<String> = s.counts.0.iter().map(|(k, v)| format!("  \"{k}\": {v}")).collect();
+        let items: Vec<String> = s
+            .counts
+            .0
+            .iter()
+            .map(|(k, v)| format!("  \"{k}\": {v}"))
+            .collect();
         out += &items.join(",\n");
         out += "\n }\n";
     }
@@ -232,21 +290,47 @@ mod tests {
     }
 
     fn art(gold: Vec<Gold>) -> Article {
-        Article { path: PathBuf::from("a.txt"), gold, text: String::new() }
+        Article {
+            path: PathBuf::from("a.txt"),
+            gold,
+            text: String::new(),
+        }
     }
 
     #[test]
     fn metrics_follow_the_python_definitions() {
         // Gold 1: quote 10..30 said by 0..5. Gold 2: quote 40..60 by 70..75.
         // Gold 3: no source (counted apart).
-        let g = |c: Span, s: Vec<Span>| Gold { content: vec![c], source: s };
-        let arts = [art(vec![g((10, 30), vec![(0, 5)]), g((40, 60), vec![(70, 75)]), g((80, 90), vec![])])];
+        let g = |c: Span, s: Vec<Span>| Gold {
+            content: vec![c],
+            source: s,
+        };
+        let arts = [art(vec![
+            g((10, 30), vec![(0, 5)]),
+            g((40, 60), vec![(70, 75)]),
+            g((80, 90), vec![]),
+        ])];
         let sys = vec![vec![
-            SysQuote { span: (10, 30), mention: Some((2, 4)) },   // correct
-            SysQuote { span: (40, 60), mention: Some((0, 5)) },   // wrong speaker
-            SysQuote { span: (45, 55), mention: None },           // false unattributed
-            SysQuote { span: (100, 110), mention: Some((0, 1)) }, // outside gold
-            SysQuote { span: (80, 90), mention: None },           // gold without source
+            SysQuote {
+                span: (10, 30),
+                mention: Some((2, 4)),
+            }, // correct
+            SysQuote {
+                span: (40, 60),
+                mention: Some((0, 5)),
+            }, // wrong speaker
+            SysQuote {
+                span: (45, 55),
+                mention: None,
+            }, // false unattributed
+            SysQuote {
+                span: (100, 110),
+                mention: Some((0, 1)),
+            }, // outside gold
+            SysQuote {
+                span: (80, 90),
+                mention: None,
+            }, // gold without source
         ]];
         let mut misses = Vec::new();
         let s = score(&arts, &sys, Some(&mut misses));

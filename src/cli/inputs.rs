@@ -82,7 +82,9 @@ pub fn io_reason(e: &io::Error) -> String {
     let mut chars = s.chars();
     match (chars.next(), chars.next()) {
         // Lower-case "No such file" but not an acronym ("IO", "UTF-8").
-        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => a.to_lowercase().chain(s[a.len_utf8()..].chars()).collect(),
+        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => {
+            a.to_lowercase().chain(s[a.len_utf8()..].chars()).collect()
+        }
         _ => s,
     }
 }
@@ -95,7 +97,11 @@ fn has_wanted_extension(path: &Path) -> bool {
 
 /// Turn a walk error of the `ignore` crate into an [`InputError`].
 fn walk_error(root: &Path, err: ignore::Error) -> InputError {
-    fn inner(err: &ignore::Error, path: &mut Option<PathBuf>, line: &mut Option<u64>) -> (String, bool) {
+    fn inner(
+        err: &ignore::Error,
+        path: &mut Option<PathBuf>,
+        line: &mut Option<u64>,
+    ) -> (String, bool) {
         match err {
             ignore::Error::WithPath { path: p, err } => {
                 path.get_or_insert_with(|| p.clone());
@@ -109,7 +115,10 @@ fn walk_error(root: &Path, err: ignore::Error) -> InputError {
             }
             ignore::Error::Loop { ancestor, child } => {
                 path.get_or_insert_with(|| child.clone());
-                (format!("symbolic link loop (leads back to {})", ancestor.display()), true)
+                (
+                    format!("symbolic link loop (leads back to {})", ancestor.display()),
+                    true,
+                )
             }
             ignore::Error::Io(e) => (io_reason(e), true),
             ignore::Error::Glob { glob, err } => {
@@ -126,7 +135,9 @@ fn walk_error(root: &Path, err: ignore::Error) -> InputError {
     let (mut path, mut line) = (None, None);
     let (mut reason, mut fatal) = inner(&err, &mut path, &mut line);
     let path = path.unwrap_or_else(|| root.to_path_buf());
-    let broken_link = err.io_error().is_some_and(|e| e.kind() == io::ErrorKind::NotFound)
+    let broken_link = err
+        .io_error()
+        .is_some_and(|e| e.kind() == io::ErrorKind::NotFound)
         && fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
     if broken_link {
         reason = "broken symbolic link (its target does not exist)".to_string();
@@ -137,7 +148,11 @@ fn walk_error(root: &Path, err: ignore::Error) -> InputError {
     if let Some(l) = line {
         path = format!("{path}:{l}");
     }
-    InputError { path, reason, fatal }
+    InputError {
+        path,
+        reason,
+        fatal,
+    }
 }
 
 /// Expand the command-line paths into the ordered list of inputs.
@@ -161,7 +176,11 @@ pub fn collect(paths: &[PathBuf]) -> Vec<Item> {
                     }
                     _ => io_reason(&e),
                 };
-                items.push(Item::Error(InputError { path: path.display().to_string(), reason, fatal: true }));
+                items.push(Item::Error(InputError {
+                    path: path.display().to_string(),
+                    reason,
+                    fatal: true,
+                }));
                 continue;
             }
         };
@@ -197,10 +216,15 @@ pub fn collect(paths: &[PathBuf]) -> Vec<Item> {
 /// Why a file's bytes are not UTF-8 text, or `None` when they are.
 fn not_text_reason(bytes: &[u8]) -> Option<String> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Some("UTF-16 text; Sayso reads UTF-8 (convert it, e.g. `iconv -f UTF-16 -t UTF-8`)".to_string());
+        return Some(
+            "UTF-16 text; Sayso reads UTF-8 (convert it, e.g. `iconv -f UTF-16 -t UTF-8`)"
+                .to_string(),
+        );
     }
     if let Some(at) = memchr::memchr(0, bytes) {
-        return Some(format!("binary file (NUL byte at byte offset {at}), not text"));
+        return Some(format!(
+            "binary file (NUL byte at byte offset {at}), not text"
+        ));
     }
     if let Err(e) = std::str::from_utf8(bytes) {
         let at = e.valid_up_to();
@@ -222,12 +246,19 @@ fn not_text_reason(bytes: &[u8]) -> Option<String> {
 /// is binary (a NUL byte), is UTF-16, or is not valid UTF-8. An empty file
 /// is fine (empty text).
 pub fn read(source: &Source) -> Result<String, InputError> {
-    let fail = |reason: String| InputError { path: source.display(), reason, fatal: true };
+    let fail = |reason: String| InputError {
+        path: source.display(),
+        reason,
+        fatal: true,
+    };
     let bytes = match source {
         Source::File(p) => fs::read(p).map_err(|e| fail(io_reason(&e)))?,
         Source::Stdin => {
             let mut buf = Vec::new();
-            io::stdin().lock().read_to_end(&mut buf).map_err(|e| fail(io_reason(&e)))?;
+            io::stdin()
+                .lock()
+                .read_to_end(&mut buf)
+                .map_err(|e| fail(io_reason(&e)))?;
             buf
         }
     };
@@ -250,17 +281,27 @@ mod tests {
         assert_eq!(io_reason(&e), "permission denied");
         let e = io::Error::other("IO error for operation on d/x.md: No such file or directory");
         assert_eq!(io_reason(&e), "no such file or directory");
-        assert_eq!(io_reason(&io::Error::other("UTF-8 trouble")), "UTF-8 trouble");
+        assert_eq!(
+            io_reason(&io::Error::other("UTF-8 trouble")),
+            "UTF-8 trouble"
+        );
     }
 
     #[test]
     fn text_checks() {
         assert_eq!(not_text_reason("“Hi,” she said.".as_bytes()), None);
         assert_eq!(not_text_reason(b""), None);
-        assert!(not_text_reason(b"ab\0cd").unwrap().starts_with("binary file (NUL byte at byte offset 2)"));
-        assert!(not_text_reason(b"\xFF\xFEh\0i\0").unwrap().starts_with("UTF-16 text"));
+        assert!(not_text_reason(b"ab\0cd")
+            .unwrap()
+            .starts_with("binary file (NUL byte at byte offset 2)"));
+        assert!(not_text_reason(b"\xFF\xFEh\0i\0")
+            .unwrap()
+            .starts_with("UTF-16 text"));
         let r = not_text_reason(b"one\ncaf\xE9 two").unwrap();
-        assert!(r.starts_with("not valid UTF-8 (byte 0xE9 at line 2, column 4, byte offset 7)"), "{r}");
+        assert!(
+            r.starts_with("not valid UTF-8 (byte 0xE9 at line 2, column 4, byte offset 7)"),
+            "{r}"
+        );
     }
 
     #[test]

@@ -49,7 +49,11 @@ impl<'a> LineIndex<'a> {
         let mut i = 0;
         while let Some(j) = memchr::memchr2(b'\n', b'\r', &bytes[i..]) {
             let at = i + j;
-            let next = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') { at + 2 } else { at + 1 };
+            let next = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+                at + 2
+            } else {
+                at + 1
+            };
             line_starts.push(next);
             i = next;
         }
@@ -60,7 +64,11 @@ impl<'a> LineIndex<'a> {
             count += chunk.iter().filter(|&&b| is_lead_byte(b)).count();
         }
         chars_before.push(count);
-        LineIndex { text, line_starts, chars_before }
+        LineIndex {
+            text,
+            line_starts,
+            chars_before,
+        }
     }
 
     /// Number of `char`s that start before byte `offset` (clamped to the text).
@@ -68,7 +76,11 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.text.len());
         let k = offset / STEP;
         let from = k * STEP;
-        self.chars_before[k] + self.text.as_bytes()[from..offset].iter().filter(|&&b| is_lead_byte(b)).count()
+        self.chars_before[k]
+            + self.text.as_bytes()[from..offset]
+                .iter()
+                .filter(|&&b| is_lead_byte(b))
+                .count()
     }
 
     /// Line and column of byte `offset`. An offset past the end is clamped
@@ -77,7 +89,10 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        LineCol { line: line + 1, col: self.chars_to(offset) - self.chars_to(start) + 1 }
+        LineCol {
+            line: line + 1,
+            col: self.chars_to(offset) - self.chars_to(start) + 1,
+        }
     }
 }
 

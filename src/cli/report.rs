@@ -24,7 +24,10 @@ pub struct Span {
 
 impl From<&Range<usize>> for Span {
     fn from(r: &Range<usize>) -> Self {
-        Span { start: r.start, end: r.end }
+        Span {
+            start: r.start,
+            end: r.end,
+        }
     }
 }
 
@@ -118,7 +121,10 @@ fn speaker_of<'a>(analysis: &'a Analysis, i: usize) -> Option<SpeakerRecord<'a>>
     let a = analysis.quotes.get(i)?.attribution.as_ref()?;
     let entity = analysis.entities.get(a.entity)?;
     let mention = analysis.mentions.get(a.mention)?;
-    Some(SpeakerRecord { name: &entity.name, mention: Span::from(&mention.range) })
+    Some(SpeakerRecord {
+        name: &entity.name,
+        mention: Span::from(&mention.range),
+    })
 }
 
 /// The JSON records of every quotation of `analysis` over `text`.
@@ -135,7 +141,11 @@ pub fn quote_records<'a>(text: &'a str, analysis: &'a Analysis) -> Vec<QuoteReco
             end: q.range.end,
             text: text.get(q.range.clone()).unwrap_or(""),
             speaker: speaker_of(analysis, i),
-            cue: q.attribution.as_ref().and_then(|a| a.cue.as_ref()).map(Span::from),
+            cue: q
+                .attribution
+                .as_ref()
+                .and_then(|a| a.cue.as_ref())
+                .map(Span::from),
             kind: kind_name(q.kind),
             method: q.attribution.as_ref().map(|a| method_name(&a.method)),
         })
@@ -159,7 +169,10 @@ pub fn diagnostic_records(analysis: &Analysis) -> Vec<DiagnosticRecord<'_>> {
 
 /// One JSON line (with `\n`) for `quotes --json`.
 pub fn quotes_json(path: &str, text: &str, analysis: &Analysis) -> String {
-    let record = QuotesRecord { path, quotes: quote_records(text, analysis) };
+    let record = QuotesRecord {
+        path,
+        quotes: quote_records(text, analysis),
+    };
     let mut s = serde_json::to_string(&record).unwrap_or_default();
     s.push('\n');
     s
@@ -167,7 +180,10 @@ pub fn quotes_json(path: &str, text: &str, analysis: &Analysis) -> String {
 
 /// One JSON line (with `\n`) for `check --json`.
 pub fn check_json(path: &str, analysis: &Analysis) -> String {
-    let record = CheckRecord { path, diagnostics: diagnostic_records(analysis) };
+    let record = CheckRecord {
+        path,
+        diagnostics: diagnostic_records(analysis),
+    };
     let mut s = serde_json::to_string(&record).unwrap_or_default();
     s.push('\n');
     s
@@ -182,7 +198,13 @@ pub fn check_human(path: &str, text: &str, analysis: &Analysis) -> String {
     let index = LineIndex::new(text);
     for f in &analysis.findings {
         let at = index.line_col(f.range.start);
-        let _ = writeln!(out, "{path}:{at}: {}: {} [{}]", f.severity.as_str(), f.message, f.code);
+        let _ = writeln!(
+            out,
+            "{path}:{at}: {}: {} [{}]",
+            f.severity.as_str(),
+            f.message,
+            f.code
+        );
     }
     out
 }
@@ -194,7 +216,10 @@ const PREVIEW_CHARS: usize = 60;
 /// is cut after [`PREVIEW_CHARS`] characters with `…`, the marks are kept.
 fn preview(text: &str, range: &Range<usize>, content: &Range<usize>) -> String {
     let get = |r: Range<usize>| text.get(r).unwrap_or("");
-    let (cs, ce) = (content.start.clamp(range.start, range.end), content.end.clamp(range.start, range.end));
+    let (cs, ce) = (
+        content.start.clamp(range.start, range.end),
+        content.end.clamp(range.start, range.end),
+    );
     let (open, body, close) = if cs <= ce {
         (get(range.start..cs), get(cs..ce), get(ce..range.end))
     } else {
@@ -229,7 +254,12 @@ fn preview(text: &str, range: &Range<usize>, content: &Range<usize>) -> String {
 
 /// `“word”` quoting of a short span of the text for human output.
 fn quoted(text: &str, r: &Range<usize>) -> String {
-    let s: String = text.get(r.clone()).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+    let s: String = text
+        .get(r.clone())
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     format!("“{s}”")
 }
 
@@ -243,7 +273,12 @@ pub fn quotes_human(path: &str, text: &str, analysis: &Analysis) -> String {
     let index = LineIndex::new(text);
     for (i, q) in analysis.quotes.iter().enumerate() {
         let at = index.line_col(q.range.start);
-        let _ = write!(out, "{path}:{at}: {} {}", kind_name(q.kind), preview(text, &q.range, &q.content));
+        let _ = write!(
+            out,
+            "{path}:{at}: {} {}",
+            kind_name(q.kind),
+            preview(text, &q.range, &q.content)
+        );
         if q.unclosed {
             out.push_str(" (unclosed)");
         }
@@ -251,8 +286,15 @@ pub fn quotes_human(path: &str, text: &str, analysis: &Analysis) -> String {
         match (attribution, speaker_of(analysis, i)) {
             (Some(a), Some(speaker)) => {
                 let _ = write!(out, " — {}", speaker.name);
-                let mention = Range { start: speaker.mention.start, end: speaker.mention.end };
-                let source = format!("{} at {}", quoted(text, &mention), index.line_col(mention.start));
+                let mention = Range {
+                    start: speaker.mention.start,
+                    end: speaker.mention.end,
+                };
+                let source = format!(
+                    "{} at {}",
+                    quoted(text, &mention),
+                    index.line_col(mention.start)
+                );
                 let mut how = match &a.method {
                     Method::Cue => format!("source {source}"),
                     Method::Pronoun { antecedent } => match analysis.mentions.get(*antecedent) {
@@ -265,13 +307,21 @@ pub fn quotes_human(path: &str, text: &str, analysis: &Analysis) -> String {
                     },
                     Method::Continuation { of } => match analysis.quotes.get(*of) {
                         Some(prev) => {
-                            format!("continues the quotation at {}, source {source}", index.line_col(prev.range.start))
+                            format!(
+                                "continues the quotation at {}, source {source}",
+                                index.line_col(prev.range.start)
+                            )
                         }
                         None => format!("continuation, source {source}"),
                     },
                 };
                 if let Some(cue) = &a.cue {
-                    let _ = write!(how, ", cue {} at {}", quoted(text, cue), index.line_col(cue.start));
+                    let _ = write!(
+                        how,
+                        ", cue {} at {}",
+                        quoted(text, cue),
+                        index.line_col(cue.start)
+                    );
                 }
                 let _ = write!(out, " ({how})");
             }
@@ -285,7 +335,9 @@ pub fn quotes_human(path: &str, text: &str, analysis: &Analysis) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{Attribution, Entity, EntityKind, Finding, Mention, MentionKind, Quote, Severity};
+    use crate::analysis::{
+        Attribution, Entity, EntityKind, Finding, Mention, MentionKind, Quote, Severity,
+    };
 
     /// A hand-built analysis (the core is tested elsewhere): one attributed
     /// quotation, one pronoun-attributed one, one scare quote.
@@ -309,13 +361,39 @@ mod tests {
         let give = text.find("“giveaway”").unwrap();
         let analysis = Analysis {
             quotes: vec![
-                q(0..13, QuoteKind::Direct, Some(Attribution { entity: 0, mention: 0, cue: Some(said..said + 4), method: Method::Cue })),
-                q(fine..fine + 10, QuoteKind::Partial, Some(Attribution { entity: 0, mention: 1, cue: Some(she + 4..she + 8), method: Method::Pronoun { antecedent: 0 } })),
+                q(
+                    0..13,
+                    QuoteKind::Direct,
+                    Some(Attribution {
+                        entity: 0,
+                        mention: 0,
+                        cue: Some(said..said + 4),
+                        method: Method::Cue,
+                    }),
+                ),
+                q(
+                    fine..fine + 10,
+                    QuoteKind::Partial,
+                    Some(Attribution {
+                        entity: 0,
+                        mention: 1,
+                        cue: Some(she + 4..she + 8),
+                        method: Method::Pronoun { antecedent: 0 },
+                    }),
+                ),
                 q(give..give + 14, QuoteKind::Scare, None),
             ],
             mentions: vec![
-                Mention { range: dana..dana + 13, entity: 0, kind: MentionKind::Name },
-                Mention { range: she..she + 3, entity: 0, kind: MentionKind::Pronoun },
+                Mention {
+                    range: dana..dana + 13,
+                    entity: 0,
+                    kind: MentionKind::Name,
+                },
+                Mention {
+                    range: she..she + 3,
+                    entity: 0,
+                    kind: MentionKind::Pronoun,
+                },
             ],
             entities: vec![Entity {
                 name: "Dana Whitlock".into(),
@@ -332,7 +410,7 @@ mod tests {
                 message: "scare quote".into(),
                 quote: Some(2),
             }],
-            paragraphs: vec![0..text.len()],
+            paragraphs: std::iter::once(0..text.len()).collect(),
         };
         (text, analysis)
     }
@@ -373,11 +451,17 @@ mod tests {
                 "a.txt:3:3: scare “giveaway” — no speaker found",
             ]
         );
-        assert_eq!(check_human("a.txt", text, &analysis), "a.txt:3:3: hint: scare quote [unattributed-quote]\n");
+        assert_eq!(
+            check_human("a.txt", text, &analysis),
+            "a.txt:3:3: hint: scare quote [unattributed-quote]\n"
+        );
         let v: serde_json::Value = serde_json::from_str(&check_json("a.txt", &analysis)).unwrap();
         assert_eq!(v["diagnostics"][0]["severity"], "hint");
         assert_eq!(v["diagnostics"][0]["code"], "unattributed-quote");
-        assert_eq!(v["diagnostics"][0]["start"], text.find("“giveaway”").unwrap());
+        assert_eq!(
+            v["diagnostics"][0]["start"],
+            text.find("“giveaway”").unwrap()
+        );
     }
 
     #[test]
@@ -388,7 +472,10 @@ mod tests {
         assert!(p.ends_with("…”"), "{p}");
         assert_eq!(p.chars().count(), 2 + 59 + 1);
         let text = "“a\u{a0}\n  b”";
-        assert_eq!(preview(text, &(0..text.len()), &(3..text.len() - 3)), "“a b”");
+        assert_eq!(
+            preview(text, &(0..text.len()), &(3..text.len() - 3)),
+            "“a b”"
+        );
     }
 
     #[test]
