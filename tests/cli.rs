@@ -117,8 +117,14 @@ fn quotes_json_has_the_documented_shape_and_byte_offsets() {
     assert_eq!(q["kind"], "direct");
     assert_eq!(q["method"], "cue");
     // The documented fields come first, in order.
-    let keys: Vec<&str> = q.as_object().unwrap().keys().map(|k| k.as_str()).collect();
-    assert_eq!(&keys[..5], ["start", "end", "text", "speaker", "cue"]);
+    // The whole line, byte for byte: the documented fields first, in order.
+    assert_eq!(
+        stdout(&o),
+        "{\"path\":\"pier.txt\",\"quotes\":[{\"start\":34,\"end\":65,\
+         \"text\":\"“We will rebuild the pier,”\",\
+         \"speaker\":{\"name\":\"Dana Whitlock\",\"mention\":{\"start\":71,\"end\":84}},\
+         \"cue\":{\"start\":66,\"end\":70},\"kind\":\"direct\",\"method\":\"cue\"}]}\n"
+    );
 }
 
 #[test]
@@ -217,8 +223,14 @@ fn check_json_lists_findings_with_byte_ranges_and_severity() {
     assert_eq!(d["start"].as_u64(), Some(mark as u64));
     assert!(d["end"].as_u64().unwrap() > mark as u64);
     assert!(!d["message"].as_str().unwrap().is_empty());
-    let keys: Vec<&str> = d.as_object().unwrap().keys().map(|k| k.as_str()).collect();
-    assert_eq!(keys, ["start", "end", "severity", "code", "message"]);
+    // Fields in the documented order.
+    let line = stdout(&o).lines().next().unwrap().to_string();
+    let prefix = format!(
+        "{{\"start\":{mark},\"end\":{},\"severity\":\"error\",\
+         \"code\":\"unclosed-quote\",\"message\":\"",
+        d["end"]
+    );
+    assert!(line.contains(&prefix), "{line}");
 }
 
 #[test]
