@@ -27,6 +27,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use rayon::prelude::*;
+use sayso::cli::lines::LineIndex;
 
 use brat::Article;
 use score::{Misses, SysQuote};
@@ -127,9 +128,15 @@ fn show(text: &str, span: (usize, usize)) -> String {
     }
 }
 
+/// Every missed or wrong attribution, as `path:line:col: …` lines sorted by
+/// position within each article (gold offsets index the translated text,
+/// which is the raw text when the file has no `\r`).
 fn explain(arts: &[Article], raw: &[String], system: &[Vec<SysQuote>], misses: &[Misses]) {
     for (((art, raw), quotes), m) in arts.iter().zip(raw).zip(system).zip(misses) {
         let path = art.path.display();
+        let gold_index = LineIndex::new(&art.text);
+        let raw_index = LineIndex::new(raw);
+        let mut lines: Vec<(usize, String)> = Vec::new();
         for &(gi, detected) in &m.missed {
             let g = &art.gold[gi];
             let what = if detected {
@@ -139,29 +146,38 @@ fn explain(arts: &[Article], raw: &[String], system: &[Vec<SysQuote>], misses: &
             };
             let content: Vec<String> = g.content.iter().map(|&c| show(&art.text, c)).collect();
             let source: Vec<String> = g.source.iter().map(|&s| show(&art.text, s)).collect();
-            eprintln!(
-                "{path}:{}: gold {what}: [{}] ← {}",
-                g.content[0].0,
+            let at = g.content.first().map_or(0, |c| c.0);
+            let text = format!(
+                "{path}:{}: gold {what}: [{}] said {}",
+                gold_index.line_col(at),
                 source.join(" … "),
                 content.join(" … ")
             );
+            lines.push((at, text));
         }
         for &qi in &m.wrong {
             let q = &quotes[qi];
             let speaker = q.mention.map(|s| show(raw, s)).unwrap_or_default();
-            eprintln!(
-                "{path}:{}: wrong speaker [{speaker}] for {}",
+            let at = raw_index.line_col(q.span.0);
+            lines.push((
                 q.span.0,
-                show(raw, q.span)
-            );
+                format!(
+                    "{path}:{at}: wrong speaker [{speaker}] for {}",
+                    show(raw, q.span)
+                ),
+            ));
         }
         for &qi in &m.false_unattributed {
             let q = &quotes[qi];
-            eprintln!(
-                "{path}:{}: no speaker found for {}",
+            let at = raw_index.line_col(q.span.0);
+            lines.push((
                 q.span.0,
-                show(raw, q.span)
-            );
+                format!("{path}:{at}: no speaker found for {}", show(raw, q.span)),
+            ));
+        }
+        lines.sort_by_key(|(at, _)| *at);
+        for (_, line) in lines {
+            eprintln!("{line}");
         }
     }
 }
