@@ -1,1 +1,379 @@
-//! Command line (stub).
+//! The command line: `sayso quotes`, `sayso check` (and `sayso lsp`).
+//!
+//! ```text
+//! sayso quotes [--json] PATH...   every quotation and its speaker
+//! sayso check  [--json] PATH...   findings: unattributed, unclosed, mismatched quotes
+//! sayso lsp [--log-level LEVEL]   the language server over stdio
+//! ```
+//!
+//! Paths are files (any extension), directories (walked for `.txt`, `.md`,
+//! `.markdown`, `.gitignore` respected; see [`inputs`]) or `-` for standard
+//! input. Files are analysed in parallel (rayon) and printed in input order,
+//! one batch at a time so memory stays bounded; see [`report`] for what is
+//! printed.
+//!
+//! Exit status (as compilers and linters do):
+//! - `check`: 0 no warning or error, 1 some warning or error, 2 some input
+//!   could not be read (or a usage error);
+//! - `quotes`: 0, or 2 when some input could not be read (or a usage error).
+//!
+//! Unreadable inputs (missing, permission denied, not UTF-8, binary, symlink
+//! loop) are reported on stderr as `sayso: PATH: REASON`; every other file is
+//! still processed and printed.
+
+pub mod inputs;
+pub mod lines;
+pub mod report;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::analysis::{analyze, Severity};
+use inputs::{InputError, Item};
+
+/// Who said each quotation in a news article.
+#[derive(Debug, Parser)]
+#[command(name = "sayso", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every quotation with its speaker and how the speaker was found.
+    ///
+    /// Exit status: 0, or 2 when an input could not be read.
+    Quotes(FileArgs),
+    /// Report unattributed, unclosed and mismatched quotations.
+    ///
+    /// Exit status: 0 when clean, 1 with any warning or error, 2 when an
+    /// input could not be read.
+    Check(FileArgs),
+    /// Run the language server over stdin/stdout.
+    Lsp {
+        /// Log filter for stderr (`error`, `warn`, `info`, `debug`, `trace`).
+        #[arg(long)]
+        log_level: Option<String>,
+    },
+}
+
+/// Arguments shared by `quotes` and `check`.
+#[derive(Debug, Args)]
+pub struct FileArgs {
+    /// Print one JSON object per file per line (UTF-8 byte offsets,
+    /// half-open ranges that include the quotation marks).
+    #[arg(long)]
+    pub json: bool,
+    /// Files, or directories to walk for .txt/.md/.markdown files
+    /// (.gitignore respected); `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Which of the two file commands runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `sayso quotes`.
+    Quotes,
+    /// `sayso check`.
+    Check,
+}
+
+/// Run a parsed command line; returns the process exit status.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Quotes(args) => ExitCode::from(run_files(Mode::Quotes, &args)),
+        Command::Check(args) => ExitCode::from(run_files(Mode::Check, &args)),
+        Command::Lsp { log_level } => {
+            let _ = log_level;
+            eprintln!("sayso lsp: not yet (the language server is not built into this version)");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// What processing one input produced, kept until its turn to be printed.
+#[derive(Debug, Default)]
+struct Outcome {
+    /// Text for stdout.
+    out: String,
+    /// The input could not be read (or a non-fatal walk warning).
+    error: Option<InputError>,
+    /// Files analysed (0 or 1).
+    files: usize,
+    quotes: usize,
+    attributed: usize,
+    errors: usize,
+    warnings: usize,
+    others: usize,
+}
+
+fn process(mode: Mode, json: bool, item: &Item) -> Outcome {
+    let source = match item {
+        Item::Error(e) => {
+            return Outcome {
+                error: Some(e.clone()),
+                ..Outcome::default()
+            }
+        }
+        Item::Source(source, _) => source,
+    };
+    let text = match inputs::read(source) {
+        Ok(t) => t,
+        Err(e) => {
+            return Outcome {
+                error: Some(e),
+                ..Outcome::default()
+            }
+        }
+    };
+    let path = source.display();
+    let analysis = analyze(&text);
+    let mut o = Outcome {
+        files: 1,
+        ..Outcome::default()
+    };
+    o.quotes = analysis.quotes.len();
+    o.attributed = analysis
+        .quotes
+        .iter()
+        .filter(|q| q.attribution.is_some())
+        .count();
+    for f in &analysis.findings {
+        match f.severity {
+            Severity::Error => o.errors += 1,
+            Severity::Warning => o.warnings += 1,
+            Severity::Info | Severity::Hint => o.others += 1,
+        }
+    }
+    o.out = match (mode, json) {
+        (Mode::Quotes, true) => report::quotes_json(&path, &text, &analysis),
+        (Mode::Quotes, false) => report::quotes_human(&path, &text, &analysis),
+        (Mode::Check, true) => report::check_json(&path, &analysis),
+        (Mode::Check, false) => report::check_human(&path, &text, &analysis),
+    };
+    o
+}
+
+/// Split the inputs into batches: at most `max_items` each, and no more
+/// than `max_bytes` of file content unless one file alone is larger.
+fn batches(items: &[Item], max_items: usize, max_bytes: u64) -> Vec<&[Item]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, item) in items.iter().enumerate() {
+        let size = match item {
+            Item::Source(_, n) => *n,
+            Item::Error(_) => 0,
+        };
+        if i > start && (i - start >= max_items || bytes + size > max_bytes) {
+            out.push(&items[start..i]);
+            start = i;
+            bytes = 0;
+        }
+        bytes += size;
+    }
+    if start < items.len() {
+        out.push(&items[start..]);
+    }
+    out
+}
+
+/// Total size of file content held at once (across a batch), about.
+const BATCH_BYTES: u64 = 64 << 20;
+/// The progress bar appears only once a run has taken this long.
+const PROGRESS_DELAY: Duration = Duration::from_millis(700);
+
+/// A progress bar on stderr that shows itself only for long runs on a
+/// terminal, never with `--json` or when stderr is piped.
+struct Progress {
+    bar: ProgressBar,
+    enabled: bool,
+    shown: AtomicBool,
+    started: Instant,
+}
+
+impl Progress {
+    fn new(total: usize, enabled: bool) -> Self {
+        let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} [{elapsed}] {bar:30} {pos}/{len} files {wide_msg}",
+        ) {
+            bar.set_style(style);
+        }
+        Progress {
+            bar,
+            enabled,
+            shown: AtomicBool::new(false),
+            started: Instant::now(),
+        }
+    }
+
+    /// Count one file done; show the bar once the run is long enough.
+    fn inc(&self) {
+        self.bar.inc(1);
+        if self.enabled
+            && self.started.elapsed() >= PROGRESS_DELAY
+            && self
+                .shown
+                .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+        {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+}
+
+/// Run `quotes` or `check`; returns the exit status.
+pub fn run_files(mode: Mode, args: &FileArgs) -> u8 {
+    let items = inputs::collect(&args.paths);
+    let show_progress = !args.json && io::stderr().is_terminal() && items.len() > 1;
+    let progress = Progress::new(items.len(), show_progress);
+    let max_items = (rayon::current_num_threads() * 8).max(16);
+
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut total = Outcome::default();
+    let mut unreadable = 0usize;
+
+    for batch in batches(&items, max_items, BATCH_BYTES) {
+        let outcomes: Vec<Outcome> = batch
+            .par_iter()
+            .map(|item| {
+                let o = process(mode, args.json, item);
+                progress.inc();
+                o
+            })
+            .collect();
+        let write_result = progress.bar.suspend(|| -> io::Result<()> {
+            for o in &outcomes {
+                if let Some(e) = &o.error {
+                    // Keep stdout and stderr in order on a shared terminal.
+                    out.flush()?;
+                    if e.fatal {
+                        unreadable += 1;
+                        eprintln!("sayso: {e}");
+                    } else {
+                        eprintln!("sayso: warning: {e}");
+                    }
+                }
+                out.write_all(o.out.as_bytes())?;
+            }
+            out.flush()
+        });
+        if let Err(e) = write_result {
+            progress.bar.finish_and_clear();
+            if e.kind() == io::ErrorKind::BrokenPipe {
+                // `sayso quotes … | head`: the reader has seen enough.
+                return 0;
+            }
+            eprintln!("sayso: writing output: {}", inputs::io_reason(&e));
+            return 2;
+        }
+        for o in outcomes {
+            total.files += o.files;
+            total.quotes += o.quotes;
+            total.attributed += o.attributed;
+            total.errors += o.errors;
+            total.warnings += o.warnings;
+            total.others += o.others;
+        }
+    }
+    progress.bar.finish_and_clear();
+
+    if !args.json {
+        eprintln!("sayso: {}", summary(mode, &total, unreadable));
+    }
+    match mode {
+        _ if unreadable > 0 => 2,
+        Mode::Check if total.errors + total.warnings > 0 => 1,
+        _ => 0,
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// One line for stderr at the end of a human-readable run.
+fn summary(mode: Mode, t: &Outcome, unreadable: usize) -> String {
+    let mut s = match mode {
+        Mode::Quotes => format!(
+            "{}, {} with a speaker, in {}",
+            plural(t.quotes, "quotation", "quotations"),
+            t.attributed,
+            plural(t.files, "file", "files")
+        ),
+        Mode::Check => {
+            let mut s = format!(
+                "{}, {}",
+                plural(t.errors, "error", "errors"),
+                plural(t.warnings, "warning", "warnings")
+            );
+            if t.others > 0 {
+                s += &format!(", {}", plural(t.others, "note or hint", "notes or hints"));
+            }
+            s + &format!(" in {}", plural(t.files, "file", "files"))
+        }
+    };
+    if unreadable > 0 {
+        s += &format!(
+            "; {} could not be read",
+            plural(unreadable, "input", "inputs")
+        );
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use inputs::Source;
+
+    fn file(n: u64) -> Item {
+        Item::Source(Source::File(PathBuf::from("x")), n)
+    }
+
+    #[test]
+    fn batches_bound_items_and_bytes() {
+        let items: Vec<Item> = (0..10).map(|_| file(10)).collect();
+        let sizes: Vec<usize> = batches(&items, 4, 1000).iter().map(|b| b.len()).collect();
+        assert_eq!(sizes, [4, 4, 2]);
+        let sizes: Vec<usize> = batches(&items, 100, 25).iter().map(|b| b.len()).collect();
+        assert_eq!(sizes, [2, 2, 2, 2, 2]);
+        // A file larger than the byte budget gets a batch of its own.
+        let items = vec![file(1), file(500), file(1)];
+        let sizes: Vec<usize> = batches(&items, 100, 100).iter().map(|b| b.len()).collect();
+        assert_eq!(sizes, [1, 1, 1]);
+        assert!(batches(&[], 4, 10).is_empty());
+    }
+
+    #[test]
+    fn summaries() {
+        let t = Outcome {
+            files: 2,
+            quotes: 3,
+            attributed: 1,
+            warnings: 1,
+            others: 2,
+            ..Outcome::default()
+        };
+        assert_eq!(
+            summary(Mode::Quotes, &t, 0),
+            "3 quotations, 1 with a speaker, in 2 files"
+        );
+        assert_eq!(
+            summary(Mode::Check, &t, 1),
+            "0 errors, 1 warning, 2 notes or hints in 2 files; 1 input could not be read"
+        );
+    }
+}
