@@ -248,6 +248,9 @@ pub(crate) fn scan(text: &str) -> Marks {
         if c == '“' && stack.iter().any(|o| o.ch == '„') {
             role = Role::Close(Family::Double);
         }
+        if c == '‘' && stack.iter().any(|o| o.ch == '‚') {
+            role = Role::Close(Family::Single);
+        }
         if c == '»' && stack.is_empty() && prev.is_none_or(char::is_whitespace) {
             role = Role::Open(Family::Double);
         }

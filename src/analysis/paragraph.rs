@@ -149,22 +149,32 @@ fn lower(w: &str) -> Cow<'_, str> {
     }
 }
 
-/// Title Case with no sentence inside: every word of four letters or more
-/// capitalised, at most eight words, no `.?!` except at the very end.
+/// Title Case with no sentence inside (Chicago 8.159 headline style): every
+/// word capitalised but short function words, at least two capitalised
+/// words, at most eight words, no `.?!` except at the very end.
 fn is_title_phrase(content: &str) -> bool {
+    const SMALL: &[&str] = &[
+        "a", "an", "the", "and", "or", "nor", "but", "of", "to", "in", "on", "at", "by", "for",
+        "with", "from", "as", "vs", "vs.", "via", "&",
+    ];
     let c = content.trim().trim_end_matches([',', '.', '!', '?']);
     if c.is_empty() || c.contains(['.', '?', '!']) {
         return false;
     }
     let words: Vec<&str> = c.split_whitespace().collect();
-    if words.len() > 8 {
+    if words.len() > 8 || words.len() < 2 {
         return false;
     }
-    let long: Vec<&&str> = words.iter().filter(|w| w.chars().filter(|ch| ch.is_alphabetic()).count() >= 4).collect();
-    !long.is_empty()
-        && words.first().is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
-        && long.iter().all(|w| w.chars().next().is_some_and(|ch| ch.is_uppercase() || !ch.is_alphabetic()))
-        && !long.iter().all(|w| w.chars().all(|ch| !ch.is_lowercase()))
+    let mut caps = 0;
+    for (i, w) in words.iter().enumerate() {
+        let Some(first) = w.chars().find(|ch| ch.is_alphanumeric()) else { continue };
+        if first.is_uppercase() {
+            caps += 1;
+        } else if !(i > 0 && SMALL.contains(&w.to_lowercase().as_str())) && !first.is_numeric() {
+            return false;
+        }
+    }
+    caps >= 2 && !words.iter().all(|w| w.chars().all(|ch| !ch.is_lowercase()))
 }
 
 fn is_time_word(l: &str) -> bool {
