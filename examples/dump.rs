@@ -23,7 +23,12 @@ fn main() {
                     let sp = match &q.attribution {
                         Some(at) => {
                             let m = &a.mentions[at.mention];
-                            format!("{{\"mention\":{{\"start\":{},\"end\":{}}}}}", m.range.start, m.range.end)
+                            let how = match at.method {
+                                Method::Cue => "cue",
+                                Method::Pronoun { .. } => "pronoun",
+                                Method::Continuation { of } => if a.quotes[of].paragraph == q.paragraph { "cont-same" } else { "cont-prev" },
+                            };
+                            format!("{{\"mention\":{{\"start\":{},\"end\":{}}},\"how\":\"{}\"}}", m.range.start, m.range.end, how)
                         }
                         None => "null".into(),
                     };

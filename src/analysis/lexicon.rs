@@ -170,6 +170,7 @@ pub const CUE_VERB_LEMMAS: &[(&str, &str, &str, &str, &str)] = &[
     ("rail", "rails", "railed", "railed", "railing"),
     ("concede", "concedes", "conceded", "conceded", "conceding"),
     ("start", "starts", "started", "started", "starting"),
+    ("reference", "references", "referenced", "referenced", "referencing"),
 ];
 
 /// Verbs that take the quotation *after* `to` or `as`, or that are weak cues

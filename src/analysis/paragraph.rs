@@ -177,6 +177,12 @@ fn is_title_phrase(content: &str) -> bool {
     caps >= 2 && !words.iter().all(|w| w.chars().all(|ch| !ch.is_lowercase()))
 }
 
+/// `R-Ky.`, `D-N.Y.`, `I-Vt.`: a US party and state tag.
+fn is_party_tag(w: &str) -> bool {
+    let mut c = w.chars();
+    matches!(c.next(), Some('R' | 'D' | 'I')) && c.next() == Some('-') && w.len() <= 12
+}
+
 fn is_time_word(l: &str) -> bool {
     matches!(
         l,
@@ -751,6 +757,10 @@ impl<'a> Ctx<'a> {
                 return None;
             }
         }
+        // `Mitch McConnell, R-Ky., said`: a party-state tag.
+        if self.punct(j) == Some(',') && j >= floor + 3 && self.punct(j - 2) == Some(',') && self.word(j - 1).is_some_and(is_party_tag) {
+            return self.np_ending_at(j - 3, floor);
+        }
         if self.punct(j) == Some(',') {
             // Apposition or relative clause between commas.
             let mut k = j;
@@ -957,19 +967,21 @@ impl<'a> Ctx<'a> {
                             // soon after the cue (`“….” Smith said in a
                             // statement.`), not start a new report (`Smith
                             // said Wednesday she …`).
-                            let mut x = cue_end;
-                            let ok = loop {
-                                match self.toks.get(x).map(|t| t.kind) {
-                                    None | Some(Kind::Newline | Kind::Quote(_)) => break true,
-                                    Some(Kind::Punct(c)) => break matches!(c, '.' | ',' | ';' | ':' | '—' | '(' | '['),
-                                    Some(Kind::Word) => {
-                                        let w = self.word(x).unwrap_or("");
-                                        if x - cue_end >= 7 || pronoun_of(w).is_some() || matches!(lower(w).as_ref(), "that" | "there" | "this") || self.cue_at(x).is_some() {
-                                            break false;
-                                        }
-                                    }
+                            let ok = match self.toks.get(cue_end).map(|t| t.kind) {
+                                None | Some(Kind::Newline | Kind::Quote(_)) => true,
+                                Some(Kind::Punct(c)) => matches!(c, '.' | ',' | ';' | ':' | '—' | '(' | '['),
+                                Some(Kind::Word) => {
+                                    let w = lower(self.word(cue_end).unwrap_or(""));
+                                    is_time_word(&w)
+                                        || (w.len() > 4 && w.ends_with("ly"))
+                                        || matches!(
+                                            w.as_ref(),
+                                            "in" | "on" | "at" | "to" | "of" | "during" | "after" | "before" | "when" | "while"
+                                                | "as" | "last" | "earlier" | "later" | "recently" | "then" | "again" | "also"
+                                                | "reporters" | "him" | "her" | "them" | "me" | "us" | "via" | "from" | "with"
+                                                | "about" | "back" | "afterward" | "shortly" | "flatly" | "simply" | "through"
+                                        )
                                 }
-                                x += 1;
                             };
                             if !ok {
                                 return None;
@@ -1003,7 +1015,7 @@ impl<'a> Ctx<'a> {
                         return Some((s, cue));
                     }
                 }
-                Kind::Punct(',') => {}
+                Kind::Punct(',' | '(' | ')') => {}
                 _ => break,
             }
             k += 1;
@@ -1086,8 +1098,12 @@ impl<'a> Ctx<'a> {
         // Pattern 6 (PolNeAR's broad attributions): the sentence's subject
         // did something with the quotation (`Sanders used this question to
         // demand wealthy Americans “pay their fair share”`).
-        if self.content_words(q) >= 3 && floor_tok < t {
+        if floor_tok < t {
             if let Some(s) = self.sentence_subject(floor_tok, t) {
+                if self.content_words(q) < 3 {
+                    self.sources.truncate(s);
+                    return None;
+                }
                 let end = self.sources[s].range.end;
                 let verb = (floor_tok..t).find(|&x| self.toks[x].range.start >= end && self.word(x).is_some());
                 if let Some(v) = verb.filter(|&v| self.word(v).is_some_and(|w| !is_cap(w))) {
