@@ -623,11 +623,20 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
     }
     // Multi-paragraph chains: a speaker named in a later piece (`…,” he
     // said.`) holds for the earlier pieces.
+    // A piece whose speaker came only by continuation takes the speaker
+    // named by a cue in a later piece of the same quotation instead.
     for i in (0..quotes.len()).rev() {
         if let Some(prev) = quotes[i].continues {
-            if quotes[prev].attribution.is_none() {
+            let own_cue = |q: &Quote| q.attribution.as_ref().is_some_and(|a| !matches!(a.method, Method::Continuation { .. }));
+            if !own_cue(&quotes[prev]) {
                 if let Some(a) = quotes[i].attribution.clone() {
-                    quotes[prev].attribution = Some(Attribution { method: Method::Continuation { of: i }, ..a });
+                    let of = match a.method {
+                        Method::Continuation { of } if of != prev => of,
+                        _ => i,
+                    };
+                    if of != prev {
+                        quotes[prev].attribution = Some(Attribution { method: Method::Continuation { of }, ..a });
+                    }
                 }
             }
         }

@@ -1375,17 +1375,24 @@ impl<'a> Ctx<'a> {
                 return None;
             }
             let Some(info) = self.cue_at(k) else { continue };
+            if info.weak && n - 1 - k > 4 {
+                continue;
+            }
             let cue = self.toks[k].range.clone();
             if info.participle {
-                return self.sentence_subject(floor, k).map(|s| (s, Some(cue)));
+                if let Some(s) = self.sentence_subject(floor, k) {
+                    return Some((s, Some(cue)));
+                }
+                continue;
             }
             if let Some(s) = self.subject_before(k, floor) {
                 return Some((s, Some(cue)));
             }
             if info.inverting {
-                return self.np_starting_at(k + 1).map(|s| (s, Some(cue)));
+                if let Some(s) = self.np_starting_at(k + 1) {
+                    return Some((s, Some(cue)));
+                }
             }
-            return None;
         }
         None
     }
