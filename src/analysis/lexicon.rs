@@ -445,6 +445,10 @@ pub(crate) const NOUN_LIKE_FORMS: &[&str] = &[
     "laughs", "sigh", "thanks", "headline", "headlines", "order", "ad", "release", "statement",
     "email", "emails", "blog", "blogs", "publish", "read", "reads", "relay", "bark", "gush",
     "rave", "rant", "muse", "reflect", "reflects", "speculate", "hail", "refer", "texting",
+    "retort", "retorts", "reply", "replies", "boast", "boasts", "vow", "vows", "pledge",
+    "pledges", "complaint", "reference", "references", "start", "starts", "tout", "rail",
+    "vent", "dismiss", "joke", "jokes", "quip", "quips", "shout", "shouts", "yell", "yells",
+    "chant", "chants", "scream", "screams", "whisper", "whispers", "cite", "cites",
 ];
 
 /// The built lexicon: fast lookups, plus user-supplied extras from

@@ -177,6 +177,13 @@ fn is_title_phrase(content: &str) -> bool {
     caps >= 2 && !words.iter().all(|w| w.chars().all(|ch| !ch.is_lowercase()))
 }
 
+/// A capitalised modifier (`Republican`, `Democratic`, `Russian`,
+/// `Chinese`): a name run ending in one goes on to a role and a name.
+fn is_modifier_word(w: &str) -> bool {
+    matches!(w, "Republican" | "Democratic" | "Democrat" | "GOP" | "Conservative" | "Liberal" | "Independent" | "Former")
+        || (w.chars().next().is_some_and(char::is_uppercase) && (w.ends_with("an") || w.ends_with("ese") || w.ends_with("ish")) && w.len() > 4)
+}
+
 /// `R-Ky.`, `D-N.Y.`, `I-Vt.`: a US party and state tag.
 fn is_party_tag(w: &str) -> bool {
     let mut c = w.chars();
@@ -858,7 +865,7 @@ impl<'a> Ctx<'a> {
             return Some(self.push_source(r, SourceKind::Name(idx), desc));
         }
         // `the report`, `a new study`, `the Kremlin statement`
-        if DETERMINERS.contains(&lw.as_ref()) || lw == "the" {
+        if (DETERMINERS.contains(&lw.as_ref()) && !matches!(lw.as_ref(), "that" | "this" | "these" | "those")) || lw == "the" {
             let mut b = j + 1;
             let mut owner_start = None;
             while b < self.toks.len() && b - j <= 5 {
@@ -944,7 +951,8 @@ impl<'a> Ctx<'a> {
         }
         // Inverted: `said Dan O'Connor`
         if let Some(info) = self.cue_at(j) {
-            if info.inverting && !info.participle {
+            let name_next = self.name_word(j + 1) || self.word(j + 1).is_some_and(|w| self.lex.is_title(w) || matches!(w, "the" | "a" | "an"));
+            if (info.inverting || (!info.weak && name_next)) && !info.participle {
                 let cue = self.toks[j].range.clone();
                 if let Some(s) = self.np_starting_at(j + 1) {
                     return Some((s, cue));
@@ -1230,7 +1238,11 @@ impl<'a> Ctx<'a> {
         if info.participle && !progressive && k > floor && self.punct(k - 1) != Some(',') && self.word(k - 1).is_some() {
             // `footage of Trump saying “…”`: the phrase right before.
             if let Some(s) = self.np_ending_at(k - 1, floor) {
-                return Some((s, cue));
+                let document = matches!(&self.sources[s].kind, SourceKind::Nominal { key, .. } if self.lex.is_document_noun(key));
+                if !document {
+                    return Some((s, cue));
+                }
+                self.sources.truncate(s);
             }
         }
         if info.participle && !progressive {
@@ -1271,7 +1283,8 @@ impl<'a> Ctx<'a> {
         }
         // Inverted with the quotation right after: `said Trump: “…”`,
         // `Says Kremlin` in a headline.
-        if info.inverting && self.word(k + 1).is_some_and(|w| pronoun_of(w).is_none()) {
+        let no_subject_slot = k == floor || self.is_quote(k - 1) || self.punct(k - 1) == Some(',') || self.title_case;
+        if info.inverting && no_subject_slot && self.word(k + 1).is_some_and(|w| pronoun_of(w).is_none()) {
             if let Some(s) = self.np_starting_at(k + 1) {
                 let end = self.sources[s].range.end;
                 let mut after = k + 1;
@@ -1307,6 +1320,12 @@ impl<'a> Ctx<'a> {
                 a += 1;
             }
         }
+        // A dateline (`WASHINGTON, Dec. 8 (UPI) — …`) is not the subject.
+        if self.word(a).is_some_and(|w| w.len() > 2 && w.chars().all(|c| !c.is_lowercase())) {
+            if let Some(d) = (a..limit.min(a + 12)).find(|&x| matches!(self.punct(x), Some('—' | '–' | '-' | '―'))) {
+                a = d + 1;
+            }
+        }
         if a >= limit {
             return None;
         }
@@ -1315,6 +1334,21 @@ impl<'a> Ctx<'a> {
         let mut e = a;
         while e + 1 < limit && self.word(e + 1).is_some() && (self.name_word(e + 1) || self.word(e).is_some_and(|w| DETERMINERS.contains(&lower(w).as_ref()))) {
             e += 1;
+        }
+        // `Former Republican presidential candidate Jeb Bush`: a run of
+        // modifiers, then role words, then the name.
+        if self.word(e).is_some_and(|w| is_modifier_word(w) || self.lex.is_title(w)) {
+            let mut x = e + 1;
+            while x < limit && x - e <= 3 && self.word(x).is_some_and(|w| !is_cap(w) && self.lex.cue(&lower(w)).is_none() && !STOP_NOMINAL.contains(&lower(w).as_ref())) {
+                x += 1;
+            }
+            if x > e + 1 && x < limit && (self.name_word(x) || self.word(x).is_some_and(|w| self.lex.is_title(w))) {
+                let mut y = x;
+                while y + 1 < limit && (self.name_word(y + 1) || self.word(y + 1).is_some_and(|w| self.lex.is_title(w))) {
+                    y += 1;
+                }
+                e = y;
+            }
         }
         self.np_ending_at(e, a)
     }
