@@ -1106,7 +1106,7 @@ impl<'a> Ctx<'a> {
         // Pattern 6 (PolNeAR's broad attributions): the sentence's subject
         // did something with the quotation (`Sanders used this question to
         // demand wealthy Americans “pay their fair share”`).
-        if floor_tok < t {
+        if floor_tok < t && std::env::var_os("NO_P6").is_none() {
             if let Some(s) = self.sentence_subject(floor_tok, t) {
                 if self.content_words(q) < 3 {
                     self.sources.truncate(s);
@@ -1168,6 +1168,23 @@ impl<'a> Ctx<'a> {
     /// Walk back from the found source to an earlier cue of the same
     /// sentence, stopping at a coordinated clause (`, and`, `;`).
     fn outermost(&mut self, found: (usize, Range<usize>), floor: usize) -> (usize, Range<usize>) {
+        // `… to what it called “…”`, `tweets in which he called …`: a
+        // pronoun inside a relative clause; the clause's owner is the
+        // sentence's subject.
+        if matches!(self.sources[found.0].kind, SourceKind::Pronoun(..)) {
+            let start = self.sources[found.0].range.start;
+            let pt = self.toks[floor..].iter().position(|x| x.range.start >= start).map(|i| i + floor);
+            if let Some(pt) = pt.filter(|&pt| pt > floor) {
+                if self.word(pt - 1).is_some_and(|w| matches!(lower(w).as_ref(), "what" | "which" | "whom")) {
+                    if let Some(s) = self.sentence_subject(floor, pt - 1) {
+                        if self.sources[s].range.start < start {
+                            return (s, found.1);
+                        }
+                        self.sources.truncate(s);
+                    }
+                }
+            }
+        }
         let qt = self.toks.iter().position(|x| x.range.start >= found.1.end).unwrap_or(0);
         let after = (qt..self.toks.len()).find(|&x| self.is_quote(x));
         if let Some(f) = after.and_then(|t| self.according_after(t)) {
