@@ -394,7 +394,7 @@ impl<'a> Ctx<'a> {
                 }
                 if super::lexicon::NOUN_LIKE_FORMS.contains(&lower(w).as_ref()) {
                     let verb_context = super::lexicon::pronoun_class(&pl).is_some()
-                        || is_cap(p)
+                        || (is_cap(p) && !is_modifier_word(p))
                         || self.lex.is_between(&pl)
                         || matches!(pl.as_ref(), "and" | "who" | "which" | "that" | "they" | "to");
                     if !verb_context {
@@ -1240,7 +1240,7 @@ impl<'a> Ctx<'a> {
             let s = self.subject_before(k, floor)?;
             return Some((s, cue));
         }
-        let info = self.lex.cue(&lw)?;
+        let info = self.cue_at(k)?;
         // A weak cue governs only a quotation close after it.
         if info.weak && t - k > 8 {
             return None;
