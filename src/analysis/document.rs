@@ -541,7 +541,7 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
             if attribution.is_none() && pq.kind != super::QuoteKind::Scare {
                 // A piece of a multi-paragraph quotation, or a quote-led
                 // paragraph carrying on the previous paragraph's speaker.
-                let from = continues.or(if qi == 0 && pq.leads { prev_last } else { None });
+                let from = continues.or(if qi == 0 && pq.leads && !pq.cue_in_sentence { prev_last } else { None });
                 if let Some(f) = from {
                     if let Some(a) = &quotes[f].attribution {
                         attribution = Some(Attribution {
@@ -551,7 +551,7 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
                             method: Method::Continuation { of: f },
                         });
                     }
-                } else if qi == 0 && pq.leads {
+                } else if qi == 0 && pq.leads && !pq.cue_in_sentence {
                     attribution = carry.clone();
                 }
             }

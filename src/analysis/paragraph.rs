@@ -97,6 +97,9 @@ pub(crate) struct ParaQuote {
     pub attribution: Option<LocalAttribution>,
     /// Starts the paragraph (only white space before it).
     pub leads: bool,
+    /// Its sentence holds a reporting verb outside quotations (so it is no
+    /// bare continuation, even when no source was found).
+    pub cue_in_sentence: bool,
 }
 
 /// Everything the document pass needs from one paragraph.
@@ -279,7 +282,7 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
         .into_iter()
         .map(|r| {
             let leads = text[..r.range.start].trim().is_empty();
-            ParaQuote { raw: r, kind: QuoteKind::Direct, attribution: None, leads }
+            ParaQuote { raw: r, kind: QuoteKind::Direct, attribution: None, leads, cue_in_sentence: false }
         })
         .collect();
 
@@ -328,6 +331,7 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
             QuoteKind::Partial
         };
         quotes[qi].attribution = attribution;
+        quotes[qi].cue_in_sentence = cx.cue_in_sentence(t);
     }
     // The context left for the next paragraph.
     let trailing_context = quotes.last().and_then(|q| {
@@ -639,6 +643,15 @@ impl<'a> Ctx<'a> {
             }
             // `the Kremlin`, `the Russian government`? (capitalised org)
             let the = a > floor && self.word(a - 1).is_some_and(|w| w.eq_ignore_ascii_case("the"));
+            // `Mr. Morgan of the Sierra Club said`: the head is the person.
+            let head_before = if the { a.checked_sub(2) } else { a.checked_sub(1) };
+            if let Some(h) = head_before.filter(|&h| h > floor) {
+                if self.word(h).is_some_and(|w| matches!(w, "of" | "for" | "at" | "with" | "from")) && h > floor && self.name_word(h - 1) {
+                    if let Some(s) = self.np_ending_at(h - 1, floor) {
+                        return Some(s);
+                    }
+                }
+            }
             let idx = self.name_for(a, j + 1)?;
             let n = &self.names[idx];
             let start = if the && n.org { self.toks[a - 1].range.start } else { n.range.start };
@@ -1023,7 +1036,14 @@ impl<'a> Ctx<'a> {
                         return Some((s, cue));
                     }
                 }
-                Kind::Punct(',' | '(' | ')') => {}
+                Kind::Punct(',') => {}
+                Kind::Punct('(') => {
+                    // `Rep. Ann Lee (D-Md.) said`: step over the parenthetical.
+                    match (k + 1..self.toks.len().min(k + 10)).find(|&x| self.punct(x) == Some(')')) {
+                        Some(close) => k = close,
+                        None => break,
+                    }
+                }
                 _ => break,
             }
             k += 1;
@@ -1395,6 +1415,15 @@ impl<'a> Ctx<'a> {
             }
         }
         found
+    }
+
+    /// Does the sentence of the token `t` hold a reporting verb outside
+    /// quotations (within the search window)?
+    fn cue_in_sentence(&self, t: usize) -> bool {
+        let sent = self.sent[t];
+        let lo = t.saturating_sub(WINDOW);
+        let hi = (t + WINDOW).min(self.toks.len());
+        (lo..hi).any(|k| self.sent[k] == sent && self.cue_at(k).is_some_and(|c| !c.weak))
     }
 
     /// Is the quotation at `t` a whole sentence (direct) rather than a

@@ -95,7 +95,9 @@ pub(crate) fn tokenize(text: &str, quotes: &[Range<usize>]) -> Vec<Token> {
             if j < limit && bytes[j] == b'.' {
                 let w = &text[start..j];
                 let initial = w.chars().count() == 1 && w.chars().all(char::is_uppercase);
-                if initial || w.contains('.') || ABBREVIATIONS.contains(&w) {
+                // `R-Ky.`, `D-N.Y.`: party and state tags.
+                let party = w.len() <= 10 && w.starts_with(['R', 'D', 'I']) && w.get(1..2) == Some("-");
+                if initial || party || w.contains('.') || ABBREVIATIONS.contains(&w) {
                     j += 1;
                 }
             }
