@@ -331,6 +331,11 @@ impl Coref {
         if eb.gender == Gender::Unknown {
             eb.gender = n.gender;
         }
+        // `Kremlin` in a headline, `the Kremlin` in the text: the article's
+        // own form names the entity.
+        if n.org && n.with_the && eb.name == full_text.trim_start_matches("the ") {
+            eb.name = full_text.clone();
+        }
         if n.person && eb.kind != EntityKind::Organization {
             eb.kind = EntityKind::Person;
         }
@@ -451,6 +456,13 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
                     let e = if let (Some(oe), true) = (owner_entity, is_document_head(key)) {
                         oe
                     } else {
+                        let mut phrase = phrase.clone();
+                        if is_document_head(key) && phrase.split_whitespace().count() >= 3 {
+                            // `the ministry statement` speaks for the ministry.
+                            if let Some(cut) = phrase.rfind(' ') {
+                                phrase.truncate(cut);
+                            }
+                        }
                         let nkey = phrase.to_lowercase().splitn(2, ' ').nth(1).unwrap_or(key).to_string();
                         let nkey = format!("nominal:{nkey}");
                         match co.by_nominal.get(&nkey).filter(|_| *definite) {
@@ -628,15 +640,9 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
     for i in (0..quotes.len()).rev() {
         if let Some(prev) = quotes[i].continues {
             let own_cue = |q: &Quote| q.attribution.as_ref().is_some_and(|a| !matches!(a.method, Method::Continuation { .. }));
-            if !own_cue(&quotes[prev]) {
+            if !own_cue(&quotes[prev]) && own_cue(&quotes[i]) {
                 if let Some(a) = quotes[i].attribution.clone() {
-                    let of = match a.method {
-                        Method::Continuation { of } if of != prev => of,
-                        _ => i,
-                    };
-                    if of != prev {
-                        quotes[prev].attribution = Some(Attribution { method: Method::Continuation { of }, ..a });
-                    }
+                    quotes[prev].attribution = Some(Attribution { method: Method::Continuation { of: i }, ..a });
                 }
             }
         }

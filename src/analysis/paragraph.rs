@@ -305,7 +305,9 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
         let attribution = match found {
             Some((source, cue)) => Some(LocalAttribution { source, cue: Some(cue), how: How::Cue }),
             None => {
-                if (words <= 2 && !quotes[qi].leads) || title {
+                let whole_sentence = cx.quote_is_sentence(t, &quotes[qi].raw)
+                    && text[quotes[qi].raw.content.clone()].trim_end().ends_with(['.', '?', '!']);
+                if (words <= 2 && !quotes[qi].leads && !whole_sentence) || title {
                     None
                 } else if let Some(prev) = (0..qi).rev().find(|&p| quotes[p].attribution.is_some()) {
                     let pa = quotes[prev].attribution.as_ref().expect("checked");
@@ -449,24 +451,26 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A headline in Title Case: one line, every word of three letters or
+    /// more capitalised except short function words (Chicago 8.159).
     fn is_title_case(&self) -> bool {
         if self.text.contains('\n') || self.text.len() > 300 {
             return false;
         }
         let mut words = 0;
-        let mut caps = 0;
         for t in &self.toks {
             if let Kind::Word = t.kind {
                 let w = &self.text[t.range.clone()];
-                if w.len() > 3 {
-                    words += 1;
-                    if is_cap(w) {
-                        caps += 1;
-                    }
+                if w.chars().filter(|c| c.is_alphabetic()).count() < 3 {
+                    continue;
                 }
+                if !is_cap(w) && !matches!(w, "and" | "the" | "for" | "nor" | "but" | "from" | "with" | "into" | "over" | "onto" | "via" | "vs.") {
+                    return false;
+                }
+                words += 1;
             }
         }
-        words >= 3 && caps * 10 >= words * 7
+        words >= 3
     }
 
     /// Is the word at `i` a capitalised name word (not a sentence-initial
