@@ -171,6 +171,14 @@ pub const CUE_VERB_LEMMAS: &[(&str, &str, &str, &str, &str)] = &[
     ("concede", "concedes", "conceded", "conceded", "conceding"),
     ("start", "starts", "started", "started", "starting"),
     ("reference", "references", "referenced", "referenced", "referencing"),
+    ("beam", "beams", "beamed", "beamed", "beaming"),
+    ("exult", "exults", "exulted", "exulted", "exulting"),
+    ("marvel", "marvels", "marveled", "marveled", "marveling"),
+    ("enthuse", "enthuses", "enthused", "enthused", "enthusing"),
+    ("sniff", "sniffs", "sniffed", "sniffed", "sniffing"),
+    ("grouse", "grouses", "groused", "groused", "grousing"),
+    ("fume", "fumes", "fumed", "fumed", "fuming"),
+    ("huff", "huffs", "huffed", "huffed", "huffing"),
 ];
 
 /// Verbs that take the quotation *after* `to` or `as`, or that are weak cues

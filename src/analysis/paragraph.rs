@@ -665,8 +665,14 @@ impl<'a> Ctx<'a> {
         if is_cap(w) && !matches!(w, "The" | "A" | "An") {
             return None;
         }
+        // `the two`, `the three`: a number standing for people.
+        if matches!(lw.as_ref(), "two" | "three" | "four" | "both") && j > floor && self.word(j - 1).is_some_and(|p| p.eq_ignore_ascii_case("the")) {
+            let r = self.toks[j - 1].range.start..self.toks[j].range.end;
+            return Some(self.push_source(r, SourceKind::Nominal { key: lw.into_owned(), definite: true, owner: None }, None));
+        }
         // A common-noun phrase: walk back to a determiner or possessive.
-        if !w.chars().all(|c| c.is_alphabetic() || c == '-') {
+        // (`the 43-year-old` counts: digits with hyphens.)
+        if !w.chars().all(|c| c.is_alphabetic() || c == '-') && !(w.contains('-') && w.chars().any(char::is_alphabetic)) {
             return None;
         }
         if STOP_NOMINAL.contains(&lw.as_ref()) || DETERMINERS.contains(&lw.as_ref()) || self.lex.cue(&lw).is_some() {
