@@ -1,0 +1,610 @@
+//! Open documents: rope buffers, versions, and analysis snapshots.
+//!
+//! Each open document lives in a [`DashMap`] keyed by URI, holding its
+//! [`Rope`], its version, and a channel to the document's *worker*. The
+//! worker is one tokio task per open document that owns the core
+//! [`Document`] (the incremental analysis cache), applies the edits it is
+//! sent in order, runs the analysis on the blocking pool
+//! ([`tokio::task::spawn_blocking`], so a long analysis never blocks the
+//! executor), and publishes each result as an `Arc<`[`Snapshot`]`>`.
+//!
+//! Ordering and versions:
+//! - [`Documents::change`] is synchronous: it applies all edits of one
+//!   `didChange` to the rope, in order, and queues them for the worker before
+//!   returning, so the caller applies them before its first `.await`. It
+//!   holds the map guard only inside that synchronous call.
+//! - A change whose version is not newer than the document's is dropped
+//!   ([`ChangeError::Stale`]), as is a change for a document that is not open.
+//! - The worker drains every queued change before analysing, and drops a
+//!   result when newer changes arrived while it ran (an outdated version is
+//!   never published).
+//! - [`Documents::snapshot`] waits for the analysis of (at least) the
+//!   version the document had when it was called, so an answer always
+//!   matches the text the client sent before the request.
+
+use std::future::Future;
+use std::ops::Range;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use dashmap::DashMap;
+use ropey::Rope;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+use tracing::{debug, error, warn};
+
+use super::position::{self, Encoding};
+use crate::analysis::{Analysis, Document, Options};
+
+/// The analysis of one version of one document, with the text it was
+/// computed on. Byte offsets in `analysis` are offsets into `rope`.
+#[derive(Debug)]
+pub struct Snapshot {
+    /// The document version (as sent by the client) this analysis is of.
+    pub version: i32,
+    /// The text of that version (a cheap copy-on-write clone of the buffer).
+    pub rope: Rope,
+    /// The core's analysis of `rope`.
+    pub analysis: Arc<Analysis>,
+}
+
+impl Snapshot {
+    /// The 1-based line number (as editors show it) of byte `offset`.
+    pub fn line_number(&self, offset: usize) -> usize {
+        let offset = offset.min(self.rope.len_bytes());
+        self.rope.byte_to_line(offset) + 1
+    }
+
+    /// The text of the byte range `range` (clamped to the text, widened to
+    /// `char` boundaries).
+    pub fn text(&self, range: Range<usize>) -> String {
+        let len = self.rope.len_bytes();
+        let (s, e) = (
+            range.start.min(len),
+            range.end.min(len).max(range.start.min(len)),
+        );
+        let (s, e) = (self.rope.byte_to_char(s), self.rope.byte_to_char(e));
+        let e = if self.rope.char_to_byte(e) < range.end.min(len) {
+            e + 1
+        } else {
+            e
+        };
+        self.rope.slice(s..e.min(self.rope.len_chars())).to_string()
+    }
+
+    /// The LSP range of a byte range.
+    pub fn lsp_range(
+        &self,
+        range: Range<usize>,
+        enc: Encoding,
+    ) -> tower_lsp_server::ls_types::Range {
+        position::to_lsp_range(&self.rope, range, enc)
+    }
+
+    /// The byte offset of an LSP position (clamped).
+    pub fn offset(&self, pos: tower_lsp_server::ls_types::Position, enc: Encoding) -> usize {
+        position::to_offset(&self.rope, pos, enc)
+    }
+}
+
+/// What a worker reports to the server front end.
+#[derive(Debug)]
+pub enum Event {
+    /// A new, current analysis: publish its diagnostics.
+    Analysed(Uri, Arc<Snapshot>),
+    /// The document was closed: clear its diagnostics.
+    Closed(Uri),
+}
+
+/// A boxed future, as returned by a [`Sink`].
+pub type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Where workers report [`Event`]s (the language server publishes
+/// diagnostics from it). Called by one worker at a time per document, in
+/// order; the returned future is awaited before the worker goes on.
+pub type Sink = Arc<dyn Fn(Event) -> BoxFuture + Send + Sync>;
+
+/// Why a `didChange` was not applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChangeError {
+    /// The client never opened this document (or closed it).
+    #[error("change for a document that is not open")]
+    NotOpen,
+    /// The version is not newer than the one the server has.
+    #[error("change with version {got} is not newer than version {current}; dropped")]
+    Stale {
+        /// The server's version.
+        current: i32,
+        /// The version in the change.
+        got: i32,
+    },
+}
+
+/// One edit for the worker, in byte offsets of the text before it.
+#[derive(Debug)]
+enum Edit {
+    /// Replace these bytes (on `char` boundaries) by this text.
+    Splice(Range<usize>, String),
+    /// Replace the whole text.
+    Replace(String),
+}
+
+/// One message to a worker.
+#[derive(Debug)]
+enum Job {
+    /// The edits of one `didChange`, the new version, and the text after them.
+    Change {
+        version: i32,
+        rope: Rope,
+        edits: Vec<Edit>,
+    },
+    /// New analysis options (settings changed).
+    Options(Options),
+}
+
+struct OpenDoc {
+    version: i32,
+    rope: Rope,
+    jobs: mpsc::UnboundedSender<Job>,
+    snapshots: watch::Receiver<Option<Arc<Snapshot>>>,
+    worker: JoinHandle<()>,
+    generation: u64,
+}
+
+/// Workers of closed documents still finishing (clearing diagnostics), by
+/// URI, so that a reopened document's worker publishes only after them.
+type Closing = DashMap<Uri, (u64, JoinHandle<()>)>;
+
+/// The open documents of one server.
+pub struct Documents {
+    open: DashMap<Uri, OpenDoc>,
+    closing: Arc<Closing>,
+    options: RwLock<Options>,
+    sink: Sink,
+    generations: AtomicU64,
+}
+
+impl std::fmt::Debug for Documents {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Documents")
+            .field("open", &self.open.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Documents {
+    /// An empty set of documents reporting to `sink`.
+    pub fn new(sink: Sink) -> Self {
+        Documents {
+            open: DashMap::new(),
+            closing: Arc::new(DashMap::new()),
+            options: RwLock::new(Options::default()),
+            sink,
+            generations: AtomicU64::new(0),
+        }
+    }
+
+    /// Open `uri` at `version` with `text` and start analysing it. Opening
+    /// a document that is already open replaces it (logged). Must be called
+    /// inside a tokio runtime.
+    pub fn open(&self, uri: Uri, version: i32, text: String) {
+        if self.open.contains_key(&uri) {
+            warn!(
+                uri = uri.as_str(),
+                "didOpen for a document already open; replacing it"
+            );
+            self.close(&uri);
+        }
+        let rope = Rope::from_str(&text);
+        let (jobs, rx) = mpsc::unbounded_channel();
+        let (tx, snapshots) = watch::channel(None);
+        let generation = self.generations.fetch_add(1, Ordering::Relaxed);
+        let previous = self.closing.remove(&uri).map(|(_, (_, h))| h);
+        let options = self.options.read().map(|o| o.clone()).unwrap_or_default();
+        let worker = Worker {
+            uri: uri.clone(),
+            version,
+            rope: rope.clone(),
+            options,
+            jobs: rx,
+            snapshots: tx,
+            sink: self.sink.clone(),
+            closing: self.closing.clone(),
+            generation,
+        };
+        let worker = tokio::spawn(worker.run(text, previous));
+        self.open.insert(
+            uri,
+            OpenDoc {
+                version,
+                rope,
+                jobs,
+                snapshots,
+                worker,
+                generation,
+            },
+        );
+    }
+
+    /// Apply the content changes of one `didChange`, in order, to the rope
+    /// and queue them for analysis. Synchronous: call it before any
+    /// `.await`. Positions are in `enc` units and are clamped (see
+    /// [`position`]); a reversed range is swapped. A change without a range
+    /// replaces the whole text.
+    ///
+    /// Returns how many ranges had to be clamped or swapped (the caller logs
+    /// them), or why nothing was applied.
+    pub fn change(
+        &self,
+        uri: &Uri,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        enc: Encoding,
+    ) -> Result<usize, ChangeError> {
+        let mut doc = self.open.get_mut(uri).ok_or(ChangeError::NotOpen)?;
+        if version <= doc.version {
+            return Err(ChangeError::Stale {
+                current: doc.version,
+                got: version,
+            });
+        }
+        let mut odd = 0;
+        let mut edits = Vec::with_capacity(changes.len());
+        for change in changes {
+            match change.range {
+                None => {
+                    doc.rope = Rope::from_str(&change.text);
+                    edits.push(Edit::Replace(change.text));
+                }
+                Some(range) => {
+                    let (bytes, clamped) = position::to_byte_range(&doc.rope, range, enc);
+                    odd += usize::from(clamped);
+                    let start = doc.rope.byte_to_char(bytes.start);
+                    let end = doc.rope.byte_to_char(bytes.end);
+                    doc.rope.remove(start..end);
+                    doc.rope.insert(start, &change.text);
+                    edits.push(Edit::Splice(bytes, change.text));
+                }
+            }
+        }
+        doc.version = version;
+        let job = Job::Change {
+            version,
+            rope: doc.rope.clone(),
+            edits,
+        };
+        if doc.jobs.send(job).is_err() {
+            error!(
+                uri = uri.as_str(),
+                "analysis worker is gone; the document will not be reanalysed"
+            );
+        }
+        Ok(odd)
+    }
+
+    /// Close `uri`: stop its worker, which then clears its diagnostics.
+    /// Returns false when it was not open.
+    pub fn close(&self, uri: &Uri) -> bool {
+        let Some((uri, doc)) = self.open.remove(uri) else {
+            return false;
+        };
+        let OpenDoc {
+            jobs,
+            worker,
+            generation,
+            ..
+        } = doc;
+        // Register the worker before its channel closes, so that it can
+        // remove itself from `closing` when done.
+        self.closing.insert(uri, (generation, worker));
+        drop(jobs);
+        true
+    }
+
+    /// The analysis of `uri` at the version it has now (or newer), waiting
+    /// for the worker if needed. `None` when the document is not open or was
+    /// closed while waiting.
+    pub async fn snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
+        let (version, mut rx) = {
+            let doc = self.open.get(uri)?;
+            (doc.version, doc.snapshots.clone())
+        };
+        let snapshot = rx
+            .wait_for(|s| s.as_ref().is_some_and(|s| s.version >= version))
+            .await
+            .ok()?
+            .clone();
+        snapshot
+    }
+
+    /// The current text of `uri` (after every change received so far).
+    pub fn text(&self, uri: &Uri) -> Option<String> {
+        self.open.get(uri).map(|d| d.rope.to_string())
+    }
+
+    /// The current version of `uri`.
+    pub fn version(&self, uri: &Uri) -> Option<i32> {
+        self.open.get(uri).map(|d| d.version)
+    }
+
+    /// Whether `uri` is open.
+    pub fn is_open(&self, uri: &Uri) -> bool {
+        self.open.contains_key(uri)
+    }
+
+    /// Use `options` for every document from now on (open ones are
+    /// reanalysed). Meant for settings (`sayso.toml`, editor configuration).
+    pub fn set_options(&self, options: Options) {
+        if let Ok(mut o) = self.options.write() {
+            *o = options.clone();
+        }
+        for doc in self.open.iter() {
+            let _ = doc.jobs.send(Job::Options(options.clone()));
+        }
+    }
+}
+
+/// The task that owns one document's core [`Document`].
+struct Worker {
+    uri: Uri,
+    version: i32,
+    rope: Rope,
+    options: Options,
+    jobs: mpsc::UnboundedReceiver<Job>,
+    snapshots: watch::Sender<Option<Arc<Snapshot>>>,
+    sink: Sink,
+    closing: Arc<Closing>,
+    generation: u64,
+}
+
+impl Worker {
+    async fn run(mut self, text: String, previous: Option<JoinHandle<()>>) {
+        if let Some(previous) = previous {
+            let _ = previous.await;
+        }
+        let mut doc = Document::new(&text, self.options.clone());
+        drop(text);
+        'work: loop {
+            // Apply everything queued, then analyse once.
+            loop {
+                match self.jobs.try_recv() {
+                    Ok(job) => self.apply(&mut doc, job),
+                    Err(mpsc::error::TryRecvError::Empty) => break,
+                    Err(mpsc::error::TryRecvError::Disconnected) => break 'work,
+                }
+            }
+            let (d, analysis) = analyse(doc, &self.rope, &self.options).await;
+            doc = d;
+            if !self.jobs.is_empty() {
+                debug!(
+                    uri = self.uri.as_str(),
+                    version = self.version,
+                    "dropping the analysis of an outdated version"
+                );
+                continue;
+            }
+            let snapshot = Arc::new(Snapshot {
+                version: self.version,
+                rope: self.rope.clone(),
+                analysis,
+            });
+            self.snapshots.send_replace(Some(snapshot.clone()));
+            (self.sink)(Event::Analysed(self.uri.clone(), snapshot)).await;
+            match self.jobs.recv().await {
+                Some(job) => self.apply(&mut doc, job),
+                None => break,
+            }
+        }
+        (self.sink)(Event::Closed(self.uri.clone())).await;
+        self.closing
+            .remove_if(&self.uri, |_, (g, _)| *g == self.generation);
+    }
+
+    fn apply(&mut self, doc: &mut Document, job: Job) {
+        match job {
+            Job::Change {
+                version,
+                rope,
+                edits,
+            } => {
+                for edit in edits {
+                    match edit {
+                        Edit::Splice(range, text) => doc.edit(range, &text),
+                        Edit::Replace(text) => doc.set_text(&text),
+                    }
+                }
+                debug_assert_eq!(doc.text().len(), rope.len_bytes());
+                self.version = version;
+                self.rope = rope;
+            }
+            Job::Options(options) => {
+                doc.set_options(options.clone());
+                self.options = options;
+            }
+        }
+    }
+}
+
+/// Run the core's analysis of `doc` on the blocking pool. The core does not
+/// panic by contract; if it does anyway, the panic is logged, the document
+/// is rebuilt from `rope`, and an empty analysis stands in.
+async fn analyse(doc: Document, rope: &Rope, options: &Options) -> (Document, Arc<Analysis>) {
+    let joined = tokio::task::spawn_blocking(move || {
+        let mut doc = doc;
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| doc.analysis()));
+        (doc, result)
+    })
+    .await;
+    match joined {
+        Ok((doc, Ok(analysis))) => (doc, analysis),
+        Ok((_, Err(_))) | Err(_) => {
+            error!("the analysis panicked; serving an empty analysis for this version");
+            (
+                Document::new(&rope.to_string(), options.clone()),
+                Arc::new(Analysis::default()),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::ls_types::{Position, Range as LspRange};
+
+    fn uri(s: &str) -> Uri {
+        s.parse().unwrap()
+    }
+
+    fn sink() -> (Sink, Arc<std::sync::Mutex<Vec<String>>>) {
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let l = log.clone();
+        let sink: Sink = Arc::new(move |ev| {
+            let line = match ev {
+                Event::Analysed(u, s) => format!(
+                    "analysed {} v{} {:?}",
+                    u.as_str(),
+                    s.version,
+                    s.rope.to_string()
+                ),
+                Event::Closed(u) => format!("closed {}", u.as_str()),
+            };
+            l.lock().unwrap().push(line);
+            Box::pin(async {})
+        });
+        (sink, log)
+    }
+
+    fn change(sl: u32, sc: u32, el: u32, ec: u32, text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: Some(LspRange {
+                start: Position {
+                    line: sl,
+                    character: sc,
+                },
+                end: Position {
+                    line: el,
+                    character: ec,
+                },
+            }),
+            range_length: None,
+            text: text.to_string(),
+        }
+    }
+
+    #[tokio::test]
+    async fn edits_apply_in_order_and_versions_must_grow() {
+        let (sink, _) = sink();
+        let docs = Documents::new(sink);
+        let u = uri("file:///a.txt");
+        docs.open(u.clone(), 1, "“Hi,” he said.\r\nBye.".into());
+        // Two edits in one change: the second's positions are after the first.
+        let r = docs.change(
+            &u,
+            2,
+            vec![change(0, 1, 0, 3, "Hello😀"), change(0, 8, 0, 8, "!")],
+            Encoding::Utf16,
+        );
+        assert_eq!(r, Ok(0));
+        assert_eq!(docs.text(&u).unwrap(), "“Hello😀!,” he said.\r\nBye.");
+        // Same or older version: dropped, text unchanged.
+        let r = docs.change(&u, 2, vec![change(0, 0, 0, 0, "X")], Encoding::Utf16);
+        assert_eq!(r, Err(ChangeError::Stale { current: 2, got: 2 }));
+        let r = docs.change(&u, 1, vec![change(0, 0, 0, 0, "X")], Encoding::Utf16);
+        assert_eq!(r, Err(ChangeError::Stale { current: 2, got: 1 }));
+        assert_eq!(docs.version(&u), Some(2));
+        // Out of bounds and reversed ranges are clamped / swapped and counted.
+        let r = docs.change(
+            &u,
+            3,
+            vec![change(1, 99, 9, 9, "."), change(0, 3, 0, 1, "")],
+            Encoding::Utf16,
+        );
+        assert_eq!(r, Ok(2));
+        assert_eq!(docs.text(&u).unwrap(), "“llo😀!,” he said.\r\nBye..");
+        // A change without range replaces everything.
+        let full = TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: "new".into(),
+        };
+        assert_eq!(
+            docs.change(&u, 4, vec![full, change(0, 3, 0, 3, "er")], Encoding::Utf8),
+            Ok(0)
+        );
+        assert_eq!(docs.text(&u).unwrap(), "newer");
+        let snap = docs.snapshot(&u).await.unwrap();
+        assert_eq!(snap.version, 4);
+        assert_eq!(snap.rope.to_string(), "newer");
+    }
+
+    #[tokio::test]
+    async fn changes_for_unknown_documents_are_refused() {
+        let (sink, log) = sink();
+        let docs = Documents::new(sink);
+        let u = uri("file:///never.txt");
+        assert_eq!(
+            docs.change(&u, 1, vec![change(0, 0, 0, 0, "x")], Encoding::Utf16),
+            Err(ChangeError::NotOpen)
+        );
+        assert!(docs.snapshot(&u).await.is_none());
+        assert!(!docs.close(&u));
+        assert!(log.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn close_clears_and_reopen_publishes_after_the_clear() {
+        let (sink, log) = sink();
+        let docs = Documents::new(sink);
+        let u = uri("file:///b.txt");
+        docs.open(u.clone(), 1, "one".into());
+        assert_eq!(docs.snapshot(&u).await.unwrap().version, 1);
+        assert!(docs.close(&u));
+        assert!(!docs.is_open(&u));
+        docs.open(u.clone(), 1, "two".into());
+        assert_eq!(docs.snapshot(&u).await.unwrap().rope.to_string(), "two");
+        // Let the reopened worker publish.
+        for _ in 0..100 {
+            if log.lock().unwrap().len() >= 3 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        assert_eq!(
+            *log.lock().unwrap(),
+            vec![
+                "analysed file:///b.txt v1 \"one\"".to_string(),
+                "closed file:///b.txt".to_string(),
+                "analysed file:///b.txt v1 \"two\"".to_string(),
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_burst_of_changes_ends_on_the_last_version() {
+        let (sink, log) = sink();
+        let docs = Documents::new(sink);
+        let u = uri("file:///c.txt");
+        docs.open(u.clone(), 0, String::new());
+        for v in 1..=200 {
+            docs.change(&u, v, vec![change(0, 0, 0, 0, "a")], Encoding::Utf16)
+                .unwrap();
+        }
+        let snap = docs.snapshot(&u).await.unwrap();
+        assert_eq!(snap.version, 200);
+        assert_eq!(snap.rope.len_bytes(), 200);
+        // Published versions only grow, and the last one is published.
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        let versions: Vec<i32> = log
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|l| l.split(' ').nth(2).unwrap()[1..].parse().unwrap())
+            .collect();
+        assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+        assert_eq!(versions.last(), Some(&200));
+    }
+}
