@@ -10,7 +10,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::request::{GotoDeclarationParams, GotoDeclarationResponse};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
@@ -19,6 +19,7 @@ use tracing::{debug, info, warn};
 use super::diagnostics::diagnostics;
 use super::documents::{ChangeError, Documents, Event, Sink, Snapshot};
 use super::position::{self, Encoding};
+use super::transport::Malformed;
 use super::{hover, navigation, outline};
 
 /// The Sayso language server.
@@ -90,6 +91,16 @@ impl Backend {
         let snap = self.snapshot(&p.text_document.uri).await?;
         let offset = snap.offset(p.position, self.encoding());
         Ok((snap, offset))
+    }
+
+    /// Answer a malformed client message (see [`super::transport`]) with
+    /// its JSON-RPC error.
+    pub async fn malformed(&self, p: Malformed) -> Result<()> {
+        Err(Error {
+            code: ErrorCode::from(p.code),
+            message: p.message.into(),
+            data: None,
+        })
     }
 
     fn location(&self, uri: &Uri, snap: &Snapshot, range: std::ops::Range<usize>) -> Location {

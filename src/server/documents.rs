@@ -416,7 +416,16 @@ impl Worker {
                         Edit::Replace(text) => doc.set_text(&text),
                     }
                 }
-                debug_assert_eq!(doc.text().len(), rope.len_bytes());
+                // The core's text and the rope must agree (checked in full
+                // for texts up to 1 MB in debug builds).
+                debug_assert!(
+                    if rope.len_bytes() <= 1 << 20 {
+                        rope == doc.text()
+                    } else {
+                        rope.len_bytes() == doc.text().len()
+                    },
+                    "core text and rope disagree after version {version}"
+                );
                 self.version = version;
                 self.rope = rope;
             }
@@ -606,5 +615,78 @@ mod tests {
             .collect();
         assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
         assert_eq!(versions.last(), Some(&200));
+    }
+
+    /// LSP position of byte `offset` in `text`, computed without ropey.
+    fn model_position(text: &str, offset: usize, utf8: bool) -> Position {
+        let before = &text[..offset];
+        let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let line = before.match_indices("\r\n").count() + before.matches(['\n', '\r']).count()
+            - 2 * before.match_indices("\r\n").count();
+        let col = &before[line_start..];
+        let character = if utf8 {
+            col.len()
+        } else {
+            col.encode_utf16().count()
+        };
+        Position {
+            line: line as u32,
+            character: character as u32,
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+        /// Random edits through `change` leave the rope (and the snapshot
+        /// the core analysed) equal to a plain string edited the same way.
+        #[test]
+        fn random_changes_match_a_string_model(
+            start in "[a-z “”\"’😀\u{a0}\r\n]{0,40}",
+            edits in proptest::collection::vec(
+                (0usize..1000, 0usize..1000, "[a-z “”😀𝄞\u{a0}\r\n]{0,6}", proptest::bool::ANY),
+                1..20,
+            ),
+            utf8 in proptest::bool::ANY,
+        ) {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                let (sink, _) = sink();
+                let docs = Documents::new(sink);
+                let u = uri("file:///p.txt");
+                let enc = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
+                docs.open(u.clone(), 0, start.clone());
+                let mut model = start.clone();
+                let mut version = 0;
+                let mut changes = Vec::new();
+                for (a, b, text, flush) in edits {
+                    // Char boundaries that have an LSP spelling (not inside CRLF).
+                    let ps: Vec<usize> = model
+                        .char_indices()
+                        .map(|(i, _)| i)
+                        .chain(std::iter::once(model.len()))
+                        .filter(|&i| !(i > 0 && model.as_bytes()[i - 1] == b'\r' && model.as_bytes().get(i) == Some(&b'\n')))
+                        .collect();
+                    let (s, e) = (ps[a % ps.len()], ps[b % ps.len()]);
+                    let (s, e) = (s.min(e), s.max(e));
+                    changes.push(TextDocumentContentChangeEvent {
+                        range: Some(LspRange { start: model_position(&model, s, utf8), end: model_position(&model, e, utf8) }),
+                        range_length: None,
+                        text: text.clone(),
+                    });
+                    model.replace_range(s..e, &text);
+                    if flush {
+                        version += 1;
+                        assert_eq!(docs.change(&u, version, std::mem::take(&mut changes), enc), Ok(0));
+                    }
+                }
+                version += 1;
+                assert_eq!(docs.change(&u, version, changes, enc), Ok(0));
+                assert_eq!(docs.text(&u).unwrap(), model);
+                let snap = docs.snapshot(&u).await.unwrap();
+                assert_eq!(snap.version, version);
+                assert_eq!(snap.rope.to_string(), model);
+            });
+        }
     }
 }

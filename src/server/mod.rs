@@ -6,6 +6,7 @@
 //! - [`documents`]: open documents (rope, version, analysis worker,
 //!   `Arc` snapshots);
 //! - [`backend`]: the `LanguageServer` handlers;
+//! - [`transport`]: input framing that survives malformed messages;
 //! - [`hover`], [`navigation`], [`outline`], [`diagnostics`]: the features,
 //!   as plain functions of a [`documents::Snapshot`].
 //!
@@ -19,6 +20,7 @@ pub mod hover;
 pub mod navigation;
 pub mod outline;
 pub mod position;
+pub mod transport;
 
 #[cfg(test)]
 mod tests;
@@ -47,12 +49,15 @@ pub const DEFAULT_LOG: &str = "warn";
 /// process then exits with 0, else 1). Must run inside a tokio runtime.
 pub async fn serve<I, O>(input: I, output: O) -> bool
 where
-    I: AsyncRead + Unpin,
+    I: AsyncRead + Unpin + Send + 'static,
     O: AsyncWrite,
 {
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = shutdown.clone();
-    let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
+    let (service, socket) = LspService::build(move |client| Backend::new(client, flag))
+        .custom_method(transport::MALFORMED_METHOD, Backend::malformed)
+        .finish();
+    let input = transport::sanitize(input);
     Server::new(input, output, socket).serve(service).await;
     shutdown.load(Ordering::SeqCst)
 }
