@@ -158,7 +158,7 @@ fn seed_article_declaration_references_symbols_and_inlay_hints() {
     let children = bolton["children"].as_array().unwrap();
     assert_eq!(children.len(), 3, "{children:#?}");
     assert!(children[0]["name"].as_str().unwrap().starts_with("“The West made a major mistake"));
-    for name in ["Donald Trump"] {
+    for name in ["Donald Trump", "Vladimir Putin"] {
         assert!(symbols.iter().any(|s| s["name"] == name), "no {name} in {symbols:#?}");
     }
     assert!(symbols.iter().any(|s| s["name"].as_str().unwrap().contains("Kremlin")));

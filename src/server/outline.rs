@@ -151,7 +151,7 @@ pub fn document_symbols(snap: &Snapshot, enc: Encoding) -> Vec<DocumentSymbol> {
 pub fn inlay_hints(snap: &Snapshot, within: Range<usize>, enc: Encoding) -> Vec<InlayHint> {
     let a = &snap.analysis;
     let mut out = Vec::new();
-    for (q, quote) in a.quotes.iter().enumerate() {
+    for quote in &a.quotes {
         if quote.range.end < within.start || quote.range.end > within.end {
             continue;
         }
@@ -187,7 +187,6 @@ pub fn inlay_hints(snap: &Snapshot, within: Range<usize>, enc: Encoding) -> Vec<
                 }
             }
         };
-        let _ = q;
         out.push(InlayHint {
             position: super::position::to_position(&snap.rope, quote.range.end, enc),
             label: InlayHintLabel::String(format!("— {}", entity.name)),
