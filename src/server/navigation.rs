@@ -21,25 +21,41 @@ pub enum Target {
     Quote(QuoteId),
 }
 
-/// The mention, cue or quotation at byte `offset` (ends inclusive, so a
-/// cursor just after a word or closing mark still hits it).
+/// The mention, cue or quotation at byte `offset`.
+///
+/// First what the character at `offset` belongs to (a mouse hover points at
+/// a character): a mention, else a cue, else the innermost quotation. Then,
+/// for a caret just after a word or closing mark, what ends at `offset`.
 pub fn target_at(a: &Analysis, offset: usize) -> Option<Target> {
+    let strict = |r: &Range<usize>| r.start <= offset && offset < r.end;
+    if let Some(m) = a
+        .mention_at(offset)
+        .filter(|&m| strict(&a.mentions[m].range))
+    {
+        return Some(Target::Mention(m));
+    }
+    if let Some(q) = cue_at(a, strict) {
+        return Some(Target::Cue(q));
+    }
+    if let Some(q) = a.quote_at(offset).filter(|&q| strict(&a.quotes[q].range)) {
+        return Some(Target::Quote(q));
+    }
     if let Some(m) = a.mention_at(offset) {
         return Some(Target::Mention(m));
     }
-    if let Some(q) = cue_at(a, offset) {
+    if let Some(q) = cue_at(a, |r| r.start <= offset && offset <= r.end) {
         return Some(Target::Cue(q));
     }
     a.quote_at(offset).map(Target::Quote)
 }
 
-/// The first quotation whose attribution's cue contains `offset`.
-fn cue_at(a: &Analysis, offset: usize) -> Option<QuoteId> {
+/// The first quotation whose attribution's cue satisfies `hit`.
+fn cue_at(a: &Analysis, hit: impl Fn(&Range<usize>) -> bool) -> Option<QuoteId> {
     a.quotes.iter().position(|q| {
         q.attribution
             .as_ref()
             .and_then(|at| at.cue.as_ref())
-            .is_some_and(|c| c.start <= offset && offset <= c.end)
+            .is_some_and(&hit)
     })
 }
 

@@ -69,9 +69,11 @@ fn how(snap: &Snapshot, q: QuoteId) -> String {
     format!("line {line} · {method}")
 }
 
-/// Document symbols: one per speaker (name, description, introduction as the
-/// selection), its quotations as children; unattributed quotations (but not
-/// scare quotes) as top-level symbols. Sorted by position.
+/// Document symbols: one per speaker (an entity with at least one
+/// quotation: name, description, introduction as the selection), its
+/// quotations as children; unattributed quotations (but not scare quotes)
+/// as top-level symbols. Sorted by position. Entities only mentioned (places,
+/// people talked about) are left out: the outline shows who speaks where.
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must be spelled out.
 pub fn document_symbols(snap: &Snapshot, enc: Encoding) -> Vec<DocumentSymbol> {
     let a = &snap.analysis;
@@ -86,7 +88,7 @@ pub fn document_symbols(snap: &Snapshot, enc: Encoding) -> Vec<DocumentSymbol> {
         children: None,
     };
     let mut out: Vec<(usize, DocumentSymbol)> = Vec::new();
-    for e in &a.entities {
+    for e in a.entities.iter().filter(|e| !e.quotes.is_empty()) {
         let Some(intro) = a.mentions.get(e.introduction) else {
             continue;
         };

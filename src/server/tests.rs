@@ -416,3 +416,37 @@ fn diagnostics_carry_code_source_and_severity() {
 fn markdown_from_the_article_is_escaped() {
     assert_eq!(hover::escape("a*b_c`d\r\ne"), "a\\*b\\_c\\`d  e");
 }
+
+#[test]
+fn a_character_belongs_to_the_innermost_thing_under_it() {
+    use navigation::{target_at, Target};
+    let text = "“Ask Bolton” he said.";
+    let quote_range = 0..text.find(" he").unwrap();
+    let bolton = text.find("Bolton").unwrap()..text.find("Bolton").unwrap() + 6;
+    let a = Analysis {
+        quotes: vec![Quote {
+            range: quote_range.clone(),
+            content: 3..quote_range.end - 3,
+            open: '“',
+            close: Some('”'),
+            kind: QuoteKind::Direct,
+            attribution: None,
+            continues: None,
+            paragraph: 0,
+            unclosed: false,
+        }],
+        mentions: vec![Mention {
+            range: bolton.clone(),
+            entity: 0,
+            kind: MentionKind::Surname,
+        }],
+        ..Analysis::default()
+    };
+    assert_eq!(target_at(&a, bolton.start), Some(Target::Mention(0)));
+    assert_eq!(target_at(&a, bolton.start + 3), Some(Target::Mention(0)));
+    // The closing mark right after the name: the character is the mark.
+    assert_eq!(target_at(&a, bolton.end), Some(Target::Quote(0)));
+    // A caret just after the closing mark still reaches the quotation.
+    assert_eq!(target_at(&a, quote_range.end), Some(Target::Quote(0)));
+    assert_eq!(target_at(&a, quote_range.end + 2), None);
+}

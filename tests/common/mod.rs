@@ -386,10 +386,23 @@ pub fn lsp_position(text: &str, offset: usize, utf8: bool) -> (u32, u32) {
     (line, col as u32)
 }
 
-/// Byte range of the `n`th occurrence of `needle` in `text`.
+/// Byte range of the `n`th occurrence of `needle` in `text`, where a space
+/// in `needle` also matches a no-break space (news copy is full of them).
 pub fn find(text: &str, needle: &str, n: usize) -> std::ops::Range<usize> {
-    let start = text.match_indices(needle).nth(n).unwrap_or_else(|| panic!("{needle:?} #{n} not in text")).0;
-    start..start + needle.len()
+    let matches_at = |start: usize| -> Option<usize> {
+        let mut t = text[start..].char_indices();
+        for nc in needle.chars() {
+            let (_, tc) = t.next()?;
+            if !(tc == nc || (nc == ' ' && tc == '\u{a0}')) {
+                return None;
+            }
+        }
+        Some(t.next().map_or(text.len(), |(i, _)| start + i))
+    };
+    text.char_indices()
+        .filter_map(|(i, _)| matches_at(i).map(|end| i..end))
+        .nth(n)
+        .unwrap_or_else(|| panic!("{needle:?} #{n} not in text"))
 }
 
 /// LSP range JSON of a byte range.
