@@ -59,20 +59,21 @@ impl Snapshot {
     }
 
     /// The text of the byte range `range` (clamped to the text, widened to
-    /// `char` boundaries).
+    /// `char` boundaries; empty for an empty or reversed range).
     pub fn text(&self, range: Range<usize>) -> String {
         let len = self.rope.len_bytes();
-        let (s, e) = (
-            range.start.min(len),
-            range.end.min(len).max(range.start.min(len)),
-        );
-        let (s, e) = (self.rope.byte_to_char(s), self.rope.byte_to_char(e));
-        let e = if self.rope.char_to_byte(e) < range.end.min(len) {
-            e + 1
-        } else {
-            e
-        };
-        self.rope.slice(s..e.min(self.rope.len_chars())).to_string()
+        let end = range.end.min(len);
+        let start = range.start.min(end);
+        if start == end {
+            return String::new();
+        }
+        // Round the start down and the end up to char boundaries.
+        let s = self.rope.byte_to_char(start);
+        let mut e = self.rope.byte_to_char(end);
+        if self.rope.char_to_byte(e) < end {
+            e += 1;
+        }
+        self.rope.slice(s..e).to_string()
     }
 
     /// The LSP range of a byte range.
@@ -548,6 +549,20 @@ mod tests {
         let snap = docs.snapshot(&u).await.unwrap();
         assert_eq!(snap.version, 4);
         assert_eq!(snap.rope.to_string(), "newer");
+    }
+
+    #[test]
+    fn snapshot_text_is_clamped_and_widened_to_chars() {
+        let snap = Snapshot {
+            version: 1,
+            rope: Rope::from_str("a😀b"),
+            analysis: Arc::default(),
+        };
+        assert_eq!(snap.text(0..1), "a");
+        assert_eq!(snap.text(2..3), "😀"); // inside the emoji: the whole char
+        assert_eq!(snap.text(1..99), "😀b");
+        assert_eq!(snap.text(9..3), "");
+        assert_eq!(snap.line_number(usize::MAX), 1);
     }
 
     #[tokio::test]
