@@ -60,10 +60,19 @@ pub enum Command {
     /// input could not be read.
     Check(FileArgs),
     /// Run the language server over stdin/stdout.
+    ///
+    /// Exit status: 0 after a `shutdown` request, 1 when the client exits or
+    /// closes stdin without one, 2 for a bad `--log-level`.
     Lsp {
-        /// Log filter for stderr (`error`, `warn`, `info`, `debug`, `trace`).
-        #[arg(long)]
+        /// Log filter for stderr (`error`, `warn`, `info`, `debug`, `trace`,
+        /// or directives such as `sayso=debug`); default: the `SAYSO_LOG`
+        /// environment variable, else `warn`.
+        #[arg(long, value_name = "FILTER")]
         log_level: Option<String>,
+        /// Talk LSP over stdio: the only transport, accepted because VS
+        /// Code's language client passes it.
+        #[arg(long)]
+        stdio: bool,
     },
 }
 
@@ -94,11 +103,13 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Quotes(args) => ExitCode::from(run_files(Mode::Quotes, &args)),
         Command::Check(args) => ExitCode::from(run_files(Mode::Check, &args)),
-        Command::Lsp { log_level } => {
-            let _ = log_level;
-            eprintln!("sayso lsp: not yet (the language server is not built into this version)");
-            ExitCode::from(2)
-        }
+        Command::Lsp { log_level, stdio: _ } => match crate::server::run_stdio(log_level) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("sayso lsp: {e:#}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 
