@@ -54,8 +54,19 @@ fn main() {
                 None => println!("{:>6} {:?} [{:?}] <- NONE", q.range.start, t, q.kind),
             }
         }
+        if entities_wanted() {
+            for e in &a.entities {
+                println!("  E {:?} {:?} {:?} mentions={} quotes={}", e.name, e.kind, e.description, e.mentions.len(), e.quotes.len());
+            }
+        }
         for f in &a.findings {
             println!("  ! {} {} {}", f.range.start, f.code, f.message);
         }
     }
+}
+
+/// `ENTITIES=1`: also list each file's entities (debugging aid).
+#[allow(dead_code)]
+fn entities_wanted() -> bool {
+    std::env::var_os("ENTITIES").is_some()
 }

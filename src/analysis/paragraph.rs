@@ -183,8 +183,16 @@ fn is_title_phrase(content: &str) -> bool {
 /// A capitalised modifier (`Republican`, `Democratic`, `Russian`,
 /// `Chinese`): a name run ending in one goes on to a role and a name.
 fn is_modifier_word(w: &str) -> bool {
-    matches!(w, "Republican" | "Democratic" | "Democrat" | "GOP" | "Conservative" | "Liberal" | "Independent" | "Former")
-        || (w.chars().next().is_some_and(char::is_uppercase) && (w.ends_with("an") || w.ends_with("ese") || w.ends_with("ish")) && w.len() > 4)
+    matches!(
+        w,
+        "Republican" | "Democratic" | "GOP" | "Conservative" | "Liberal" | "Independent" | "Former"
+            | "American" | "Russian" | "Chinese" | "British" | "French" | "German" | "Mexican"
+            | "Israeli" | "Iranian" | "Syrian" | "Iraqi" | "Ukrainian" | "European" | "Japanese"
+            | "Korean" | "Canadian" | "Italian" | "Spanish" | "Turkish" | "Saudi" | "Palestinian"
+            | "Afghan" | "Pakistani" | "Cuban" | "African" | "Asian" | "Latino" | "Hispanic"
+            | "Muslim" | "Christian" | "Catholic" | "Jewish" | "Evangelical" | "Federal" | "Australian"
+            | "Egyptian" | "Venezuelan" | "Brazilian" | "Polish" | "Dutch" | "Swedish" | "Greek"
+    )
 }
 
 /// `R-Ky.`, `D-N.Y.`, `I-Vt.`: a US party and state tag.
@@ -487,10 +495,11 @@ impl<'a> Ctx<'a> {
     }
 
     fn connector(&self, i: usize) -> bool {
-        self.word(i).is_some_and(|w| CONNECTORS.contains(&w))
-            && self.name_word(i + 1)
-            && i > 0
-            && self.name_word(i - 1)
+        let Some(w) = self.word(i) else { return false };
+        let between_names = i > 0 && self.name_word(i - 1) && self.name_word(i + 1);
+        // `Department of Justice`, `Center for American Progress`
+        let org_of = matches!(w, "of" | "for") && i > 0 && self.word(i - 1).is_some_and(|p| self.lex.is_org_head(p));
+        between_names && (CONNECTORS.contains(&w) || org_of)
     }
 
     /// Scan name runs over the whole paragraph, quotations included.
@@ -535,11 +544,16 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let mut t = None;
+        let org_run = self.word(b - 1).is_some_and(|w| self.lex.is_org_head(strip_possessive(w)));
         for k in a..b {
             let w = self.word(k)?;
-            if self.lex.is_title(w) && k + 1 < b {
+            if self.lex.is_title(w) && k + 1 < b && !org_run {
                 t = Some(k);
             }
+        }
+        // `the Democratic nominee`: a lone modifier is no name.
+        if b - a == 1 && is_modifier_word(strip_possessive(self.word(a)?)) {
+            return None;
         }
         let name_start = t.map_or(a, |t| t + 1);
         if name_start >= b {
