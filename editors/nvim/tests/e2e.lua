@@ -24,7 +24,7 @@ local passed, failed = 0, 0
 local state = {}
 
 local function test(name, fn)
-  local ok, err = xpcall(fn, debug.traceback)
+  local ok, err = pcall(fn)
   if ok then
     passed = passed + 1
     io.stdout:write(('ok - [%s] %s\n'):format(mode, name))

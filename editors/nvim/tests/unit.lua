@@ -10,7 +10,7 @@ vim.opt.runtimepath:prepend(plugin_dir)
 
 local passed, failed = 0, 0
 local function test(name, fn)
-  local ok, err = xpcall(fn, debug.traceback)
+  local ok, err = pcall(fn)
   if ok then
     passed = passed + 1
     io.stdout:write(('ok - [unit] %s\n'):format(name))
