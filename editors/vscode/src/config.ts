@@ -42,10 +42,16 @@ export const DEFAULT_RULES: Readonly<Record<RuleCode, RuleLevel>> = {
 export const TRACE_LEVELS = ["off", "messages", "verbose"] as const;
 export type TraceLevel = (typeof TRACE_LEVELS)[number];
 
+/** `sayso.server.logLevel`: `default` passes nothing (the server then uses $SAYSO_LOG, else `warn`). */
+export const LOG_LEVELS = ["default", "error", "warn", "info", "debug", "trace"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 /** The `sayso.*` settings after validation. */
 export interface SaysoSettings {
   /** `sayso.server.path`: a command name looked up on PATH, or a path to the binary. */
   serverPath: string;
+  /** `sayso.server.logLevel`: the server's stderr log filter, shown in the "Sayso" output channel. */
+  logLevel: LogLevel;
   /** `sayso.trace.server`: protocol tracing into the "Sayso" output channel. */
   trace: TraceLevel;
   /** `sayso.rules.<code>`: one level per rule code. */
@@ -86,6 +92,14 @@ export function readSettings(get: SettingGetter): ReadResult {
     problems.push(`sayso.server.path must be a string; using "sayso".`);
   }
 
+  let logLevel: LogLevel = "default";
+  const rawLog = get("server.logLevel");
+  if (typeof rawLog === "string" && (LOG_LEVELS as readonly string[]).includes(rawLog)) {
+    logLevel = rawLog as LogLevel;
+  } else if (rawLog !== undefined && rawLog !== null) {
+    problems.push(`sayso.server.logLevel must be one of ${LOG_LEVELS.join(", ")}; using "default".`);
+  }
+
   let trace: TraceLevel = "off";
   const rawTrace = get("trace.server");
   if (typeof rawTrace === "string" && (TRACE_LEVELS as readonly string[]).includes(rawTrace)) {
@@ -114,7 +128,7 @@ export function readSettings(get: SettingGetter): ReadResult {
     }
   }
 
-  return { settings: { serverPath, trace, rules }, problems };
+  return { settings: { serverPath, logLevel, trace, rules }, problems };
 }
 
 /** The payload for `initializationOptions` and `workspace/didChangeConfiguration`. */
@@ -145,12 +159,13 @@ export function isBareCommand(command: string, platform: NodeJS.Platform): boole
 }
 
 /**
- * Turns `sayso.server.path` into the command that starts `sayso lsp`:
+ * Turns `sayso.server.path` (and `sayso.server.logLevel`) into the command
+ * that starts `sayso lsp [--log-level LEVEL]`:
  * `${workspaceFolder}` and a leading `~` are expanded, a relative path is
  * resolved against the first workspace folder (or the home directory when
  * there is none), and a bare name is kept for a PATH lookup.
  */
-export function serverCommand(serverPath: string, ctx: PathContext): ServerCommand {
+export function serverCommand(serverPath: string, ctx: PathContext, logLevel: LogLevel = "default"): ServerCommand {
   const p = ctx.platform === "win32" ? path.win32 : path.posix;
   let command = serverPath.trim() || "sayso";
   if (command.includes("${workspaceFolder}")) {
@@ -162,7 +177,7 @@ export function serverCommand(serverPath: string, ctx: PathContext): ServerComma
   if (!isBareCommand(command, ctx.platform) && !p.isAbsolute(command)) {
     command = p.resolve(ctx.workspaceFolder ?? ctx.homeDir, command);
   }
-  return { command, args: ["lsp"] };
+  return { command, args: logLevel === "default" ? ["lsp"] : ["lsp", "--log-level", logLevel] };
 }
 
 /**
@@ -214,13 +229,13 @@ export function missingServerMessage(serverPath: string, command: ServerCommand,
 export type ChangeAction = "restart" | "notify" | "none";
 
 /**
- * Decides what to do on a configuration change: a new server path restarts
- * the server; new rule levels are pushed with
+ * Decides what to do on a configuration change: a new server path or log
+ * level restarts the server; new rule levels are pushed with
  * `workspace/didChangeConfiguration`; trace changes are handled by the
  * language client itself.
  */
 export function actionForChange(affects: (section: string) => boolean): ChangeAction {
-  if (affects("sayso.server.path")) {
+  if (affects("sayso.server")) {
     return "restart";
   }
   if (affects("sayso.rules")) {

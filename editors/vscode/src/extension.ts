@@ -64,11 +64,15 @@ async function startClient(): Promise<void> {
   const { settings, problems } = currentSettings();
   void reportProblems(problems);
 
-  const cmd = serverCommand(settings.serverPath, {
-    workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
-    homeDir: os.homedir(),
-    platform: process.platform,
-  });
+  const cmd = serverCommand(
+    settings.serverPath,
+    {
+      workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+      homeDir: os.homedir(),
+      platform: process.platform,
+    },
+    settings.logLevel,
+  );
   const bare = isBareCommand(cmd.command, process.platform);
   const found = bare ? findOnPath(cmd.command, process.env, process.platform, isExecutable) : isExecutable(cmd.command);
   if (!found) {

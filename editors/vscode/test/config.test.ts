@@ -11,6 +11,7 @@ import {
   DOCUMENT_SELECTOR,
   findOnPath,
   isBareCommand,
+  LOG_LEVELS,
   missingServerMessage,
   readSettings,
   RULE_CODES,
@@ -29,6 +30,7 @@ describe("readSettings", () => {
     const { settings, problems } = readSettings(getter({}));
     assert.deepEqual(settings, {
       serverPath: "sayso",
+      logLevel: "default",
       trace: "off",
       rules: {
         "unattributed-quote": "warning",
@@ -44,11 +46,13 @@ describe("readSettings", () => {
       getter({
         "server.path": "  /opt/sayso/bin/sayso ",
         "trace.server": "verbose",
+        "server.logLevel": "debug",
         rules: { "unattributed-quote": "error", "mismatched-quote": "off" },
       }),
     );
     assert.equal(settings.serverPath, "/opt/sayso/bin/sayso");
     assert.equal(settings.trace, "verbose");
+    assert.equal(settings.logLevel, "debug");
     assert.deepEqual(settings.rules, {
       "unattributed-quote": "error",
       "unclosed-quote": "warning",
@@ -74,11 +78,19 @@ describe("readSettings", () => {
   });
 
   test("wrong types for path, trace and rules are reported, not thrown", () => {
-    const { settings, problems } = readSettings(getter({ "server.path": 42, "trace.server": "loud", rules: ["off"] }));
+    const { settings, problems } = readSettings(
+      getter({ "server.path": 42, "server.logLevel": "chatty", "trace.server": "loud", rules: ["off"] }),
+    );
     assert.equal(settings.serverPath, "sayso");
+    assert.equal(settings.logLevel, "default");
     assert.equal(settings.trace, "off");
     assert.deepEqual(settings.rules, DEFAULT_RULES);
-    assert.equal(problems.length, 3);
+    assert.deepEqual(problems, [
+      'sayso.server.path must be a string; using "sayso".',
+      'sayso.server.logLevel must be one of default, error, warn, info, debug, trace; using "default".',
+      'sayso.trace.server must be one of off, messages, verbose; using "off".',
+      "sayso.rules must be an object of rule code to level; using the defaults.",
+    ]);
   });
 
   test("an empty server path means the default", () => {
@@ -115,6 +127,11 @@ describe("serverCommand", () => {
 
   test("a bare name stays bare for the PATH lookup, with the lsp subcommand", () => {
     assert.deepEqual(serverCommand("sayso", posix), { command: "sayso", args: ["lsp"] });
+  });
+
+  test("a log level other than default adds --log-level", () => {
+    assert.deepEqual(serverCommand("sayso", posix, "debug").args, ["lsp", "--log-level", "debug"]);
+    assert.deepEqual(serverCommand("sayso", posix, "default").args, ["lsp"]);
   });
 
   test("absolute paths are kept", () => {
@@ -197,6 +214,7 @@ test("actionForChange: path restarts, rules notify, other settings do nothing", 
   const affects = (changed: string[]) => (section: string) =>
     changed.some((c) => c === section || c.startsWith(section + ".") || section.startsWith(c + "."));
   assert.equal(actionForChange(affects(["sayso.server.path"])), "restart");
+  assert.equal(actionForChange(affects(["sayso.server.logLevel"])), "restart");
   assert.equal(actionForChange(affects(["sayso.server.path", "sayso.rules.unclosed-quote"])), "restart");
   assert.equal(actionForChange(affects(["sayso.rules.unclosed-quote"])), "notify");
   assert.equal(actionForChange(affects(["sayso.trace.server"])), "none");
@@ -218,6 +236,8 @@ describe("package.json agrees with the code", () => {
 
   test("server path and trace settings", () => {
     assert.equal(props["sayso.server.path"].default, "sayso");
+    assert.deepEqual(props["sayso.server.logLevel"].enum, [...LOG_LEVELS]);
+    assert.equal(props["sayso.server.logLevel"].default, "default");
     assert.deepEqual(props["sayso.trace.server"].enum, ["off", "messages", "verbose"]);
     assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ["sayso.server.path"]);
   });
