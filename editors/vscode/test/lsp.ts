@@ -68,9 +68,22 @@ export function positionAt(text: string, index: number): Position {
   return { line, character: index - lineStart };
 }
 
-/** UTF-16 range of the first occurrence of `needle` (after `from`); throws when absent. */
+/**
+ * String index of the first occurrence of `needle` at or after `from`, where
+ * a space in `needle` also matches a no-break space (the seed article has
+ * NBSPs between many words); -1 when absent.
+ */
+export function indexOfLoose(text: string, needle: string, from = 0): number {
+  const pattern = needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "[ \u00a0]");
+  const re = new RegExp(pattern, "g");
+  re.lastIndex = from;
+  const m = re.exec(text);
+  return m ? m.index : -1;
+}
+
+/** UTF-16 range of the first occurrence of `needle` (after `from`; spaces match NBSPs); throws when absent. */
 export function rangeOf(text: string, needle: string, from = 0): Range {
-  const i = text.indexOf(needle, from);
+  const i = indexOfLoose(text, needle, from);
   if (i < 0) {
     throw new Error(`fixture does not contain ${JSON.stringify(needle)}`);
   }

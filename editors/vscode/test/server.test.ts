@@ -19,7 +19,7 @@ import {
   ReferencesRequest,
   TextDocumentSyncKind,
 } from "vscode-languageserver-protocol/node";
-import { positionAt, rangeOf, readFixture, Session } from "./lsp";
+import { indexOfLoose, positionAt, rangeOf, readFixture, Session } from "./lsp";
 
 const RULE_CODES = ["unattributed-quote", "unclosed-quote", "mismatched-quote"];
 
@@ -41,7 +41,7 @@ function targets(result: Location | Location[] | LocationLink[] | null): { uri: 
 
 /** Position inside `needle` (a few characters in, so on the quotation's text). */
 function inside(text: string, needle: string, offset = 3) {
-  const i = text.indexOf(needle);
+  const i = indexOfLoose(text, needle);
   assert.ok(i >= 0, `fixture lacks ${JSON.stringify(needle)}`);
   return positionAt(text, i + offset);
 }
