@@ -8,7 +8,7 @@
  * and as `workspace/didChangeConfiguration` `params.settings`):
  *
  * ```json
- * { "rules": { "unattributed-quote": "warning", "unclosed-quote": "warning", "mismatched-quote": "warning" } }
+ * { "rules": { "unattributed-quote": "warning", "unclosed-quote": "error", "mismatched-quote": "warning" } }
  * ```
  *
  * Every rule the extension knows is always present, so a value set back to
@@ -35,7 +35,7 @@ export type RuleLevel = (typeof RULE_LEVELS)[number];
  */
 export const DEFAULT_RULES: Readonly<Record<RuleCode, RuleLevel>> = {
   "unattributed-quote": "warning",
-  "unclosed-quote": "warning",
+  "unclosed-quote": "error",
   "mismatched-quote": "warning",
 };
 

@@ -34,7 +34,7 @@ describe("readSettings", () => {
       trace: "off",
       rules: {
         "unattributed-quote": "warning",
-        "unclosed-quote": "warning",
+        "unclosed-quote": "error",
         "mismatched-quote": "warning",
       },
     });
@@ -55,7 +55,7 @@ describe("readSettings", () => {
     assert.equal(settings.logLevel, "debug");
     assert.deepEqual(settings.rules, {
       "unattributed-quote": "error",
-      "unclosed-quote": "warning",
+      "unclosed-quote": "error",
       "mismatched-quote": "off",
     });
     assert.deepEqual(problems, []);
@@ -63,10 +63,10 @@ describe("readSettings", () => {
 
   test("a bad rule level falls back to the default and is reported", () => {
     const { settings, problems } = readSettings(getter({ rules: { "unclosed-quote": "loud", "unattributed-quote": 3 } }));
-    assert.equal(settings.rules["unclosed-quote"], "warning");
+    assert.equal(settings.rules["unclosed-quote"], "error");
     assert.equal(settings.rules["unattributed-quote"], "warning");
     assert.equal(problems.length, 2);
-    assert.match(problems[0], /^sayso\.rules\.unclosed-quote must be one of error, warning, info, hint, off, not "loud"; using "warning"\.$/);
+    assert.match(problems[0], /^sayso\.rules\.unclosed-quote must be one of error, warning, info, hint, off, not "loud"; using "error"\.$/);
     assert.match(problems[1], /sayso\.rules\.unattributed-quote .* not 3;/);
   });
 
@@ -104,7 +104,7 @@ describe("serverSettings (the payload the server receives)", () => {
   test("has exactly the documented shape, with every known rule", () => {
     const { settings } = readSettings(getter({ rules: { "unattributed-quote": "info" } }));
     assert.deepEqual(serverSettings(settings), {
-      rules: { "unattributed-quote": "info", "unclosed-quote": "warning", "mismatched-quote": "warning" },
+      rules: { "unattributed-quote": "info", "unclosed-quote": "error", "mismatched-quote": "warning" },
     });
   });
 

@@ -39,8 +39,12 @@ function targets(result: Location | Location[] | LocationLink[] | null): { uri: 
   return list.map((l) => ("targetUri" in l ? { uri: l.targetUri, range: l.targetSelectionRange } : l));
 }
 
-/** Position inside `needle` (a few characters in, so on the quotation's text). */
-function inside(text: string, needle: string, offset = 3) {
+/**
+ * Position `offset` UTF-16 units into `needle`. Tests put it on a common
+ * word of the quotation: on a name inside a quotation (`America`), the server
+ * answers for that mention instead.
+ */
+function inside(text: string, needle: string, offset: number) {
   const i = indexOfLoose(text, needle);
   assert.ok(i >= 0, `fixture lacks ${JSON.stringify(needle)}`);
   return positionAt(text, i + offset);
@@ -104,7 +108,7 @@ describe("sayso lsp over the VS Code protocol client, on the seed article", () =
   test("hover on the Bolton quotation names John Bolton and the cue", async () => {
     const hover = await s.connection.sendRequest(HoverRequest.type, {
       textDocument: { uri: seed.uri },
-      position: inside(text, "“The West made a major mistake"),
+      position: inside(text, "“The West made a major mistake", 10),
     });
     const md = hoverText(hover);
     assert.match(md, /John Bolton/);
@@ -115,10 +119,13 @@ describe("sayso lsp over the VS Code protocol client, on the seed article", () =
   });
 
   test("hover on the continuation after `Bolton wrote.` and on the quote-only paragraph names John Bolton", async () => {
-    for (const needle of ["“Today, we may be on the verge", "“America should assert"]) {
+    for (const [needle, offset] of [
+      ["“Today, we may be on the verge", 12],
+      ["“America should assert", 10],
+    ] as const) {
       const hover = await s.connection.sendRequest(HoverRequest.type, {
         textDocument: { uri: seed.uri },
-        position: inside(text, needle),
+        position: inside(text, needle, offset),
       });
       assert.match(hoverText(hover), /John Bolton/, `hover on ${needle}`);
     }
@@ -127,7 +134,7 @@ describe("sayso lsp over the VS Code protocol client, on the seed article", () =
   test("hover on a Kremlin quotation names the Kremlin", async () => {
     const hover = await s.connection.sendRequest(HoverRequest.type, {
       textDocument: { uri: seed.uri },
-      position: inside(text, "“It was agreed to maintain contact"),
+      position: inside(text, "“It was agreed to maintain contact", 5),
     });
     assert.match(hoverText(hover), /Kremlin/);
   });
@@ -135,7 +142,7 @@ describe("sayso lsp over the VS Code protocol client, on the seed article", () =
   test("definition from a Bolton quotation lands on his introduction, `John Bolton`", async () => {
     const result = await s.connection.sendRequest(DefinitionRequest.type, {
       textDocument: { uri: seed.uri },
-      position: inside(text, "“The West made a major mistake"),
+      position: inside(text, "“The West made a major mistake", 10),
     });
     const found = targets(result);
     assert.equal(found.length, 1, JSON.stringify(result));
