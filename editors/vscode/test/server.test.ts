@@ -12,6 +12,7 @@ import {
   DocumentSymbolRequest,
   type Hover,
   HoverRequest,
+  InlayHintRequest,
   type InitializeResult,
   type Location,
   type LocationLink,
@@ -174,6 +175,21 @@ describe("sayso lsp over the VS Code protocol client, on the seed article", () =
     const bolton = result.find((sym) => /John Bolton/.test(sym.name));
     assert.ok(bolton, `no John Bolton symbol in ${JSON.stringify(result.map((x) => x.name))}`);
     assert.ok((bolton.children ?? []).length >= 3, `John Bolton has ${bolton.children?.length ?? 0} quotation children`);
+  });
+
+  test("inlay hint `— John Bolton` after the quote-only paragraph that carries on his quotation", async () => {
+    const hints = await s.connection.sendRequest(InlayHintRequest.type, {
+      textDocument: { uri: seed.uri },
+      range: { start: { line: 0, character: 0 }, end: positionAt(text, text.length) },
+    });
+    const start = indexOfLoose(text, "“America should assert");
+    const end = text.indexOf("”", start) + 1;
+    const labels = (hints ?? []).map((h) => ({
+      position: h.position,
+      label: typeof h.label === "string" ? h.label : h.label.map((p) => p.value).join(""),
+    }));
+    const at = labels.filter((h) => h.position.line === positionAt(text, end).line);
+    assert.deepEqual(at, [{ position: positionAt(text, end), label: "— John Bolton" }], JSON.stringify(labels));
   });
 
   test("an incremental edit adding an unattributed quotation after an emoji gets a warning at the right UTF-16 range", async () => {
