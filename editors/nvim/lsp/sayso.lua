@@ -20,5 +20,5 @@
 return {
   cmd = { 'sayso', 'lsp' },
   filetypes = { 'text', 'markdown' },
-  root_markers = { '.git' },
+  root_markers = { 'sayso.toml', '.git' },
 }

@@ -40,7 +40,7 @@ test('resolve: defaults', function()
   local o = sayso.resolve()
   eq(o.cmd, { 'sayso', 'lsp' }, 'cmd')
   eq(o.filetypes, { 'text', 'markdown' }, 'filetypes')
-  eq(o.root_markers, { '.git' }, 'root_markers')
+  eq(o.root_markers, { 'sayso.toml', '.git' }, 'root_markers')
   eq(o.rules, nil, 'rules')
 end)
 

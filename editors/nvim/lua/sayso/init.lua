@@ -16,7 +16,7 @@ M.rule_levels = { 'error', 'warning', 'info', 'hint', 'off' }
 ---@field cmd? string[] Command that starts the server. Default `{ 'sayso', 'lsp' }`.
 ---@field filetypes? string[] Filetypes to start it for. Default `{ 'text', 'markdown' }`.
 ---@field root_markers? string[] Files marking a project root (one server per root; a single
----  shared server for files outside any root). Default `{ '.git' }`.
+---  shared server for files outside any root). Default `{ 'sayso.toml', '.git' }`.
 ---@field rules? table<string, string> Rule code -> `error`|`warning`|`info`|`hint`|`off`;
 ---  sent as `initializationOptions = { rules = ... }`. Rules left out keep the server's default.
 ---@field on_attach? fun(client: vim.lsp.Client, bufnr: integer)
@@ -29,7 +29,7 @@ M.rule_levels = { 'error', 'warning', 'info', 'hint', 'off' }
 M.defaults = {
   cmd = { 'sayso', 'lsp' },
   filetypes = { 'text', 'markdown' },
-  root_markers = { '.git' },
+  root_markers = { 'sayso.toml', '.git' },
 }
 
 ---@type sayso.Options?
