@@ -201,6 +201,20 @@ fn crlf_and_nbsp_are_ordinary_breaks_and_spaces() {
 }
 
 #[test]
+fn frames_with_roles_parentheticals_and_noun_subjects() {
+    check(
+        "\"We are going to win,\" added his campaign manager Jeff Weaver, speaking to reporters.\n\n“Hi, neighbours!” a welcome message on the website reads.\n\n\"Not again,\" agrees Michelle Stevens, 30, of Gainesville.\n\n\"It works,\" Rep. Elijah Cummings (D-Md.) said in a phone interview.\n\n“It holds,” Senate Leader Mitch Conway, R-Ky., said Tuesday.\n",
+        expect![[r#"
+            «"We are going to win,"» ← Jeff Weaver [mention «Jeff Weaver», cue «added», cue]
+            «“Hi, neighbours!”» ← a welcome message on the website [mention «a welcome message on the website», cue «reads», cue]
+            «"Not again,"» ← Michelle Stevens [mention «Michelle Stevens», cue «agrees», cue]
+            «"It works,"» ← Elijah Cummings [mention «Elijah Cummings», cue «said», cue]
+            «“It holds,”» ← Mitch Conway [mention «Mitch Conway», cue «said», cue]
+        "#]],
+    );
+}
+
+#[test]
 fn seed_article_snapshot() {
     let text = include_str!("../seeds/000_4183c379b24c5a5d.txt");
     let a = analyze(text);

@@ -457,7 +457,8 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
                         oe
                     } else {
                         let mut phrase = phrase.clone();
-                        if is_document_head(key) && phrase.split_whitespace().count() >= 3 {
+                        let has_preposition = phrase.split_whitespace().any(|w| matches!(w, "of" | "on" | "in" | "for" | "at" | "from" | "with"));
+                        if is_document_head(key) && phrase.split_whitespace().count() >= 3 && !has_preposition {
                             // `the ministry statement` speaks for the ministry.
                             if let Some(cut) = phrase.rfind(' ') {
                                 phrase.truncate(cut);

@@ -160,7 +160,10 @@ fn is_title_phrase(content: &str) -> bool {
         "a", "an", "the", "and", "or", "nor", "but", "of", "to", "in", "on", "at", "by", "for",
         "with", "from", "as", "vs", "vs.", "via", "&",
     ];
-    let c = content.trim().trim_end_matches([',', '.', '!', '?']);
+    if content.trim_end().ends_with('!') {
+        return false;
+    }
+    let c = content.trim().trim_end_matches([',', '.', '?']);
     if c.is_empty() || c.contains(['.', '?', '!']) {
         return false;
     }
@@ -307,7 +310,7 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
         let words = cx.content_words(&quotes[qi].raw);
         // A quoted title (`“Meet the Press”`, `"Crippled America: How to
         // Make America Great Again,"`) names a work; nobody says it.
-        let title = !title_case && is_title_phrase(&text[quotes[qi].raw.content.clone()]);
+        let title = !title_case && !quotes[qi].leads && is_title_phrase(&text[quotes[qi].raw.content.clone()]);
         let found = if title { None } else { cx.attribute(t, &quotes[qi].raw) };
         let own_sentence_cue = found.is_some();
         let attribution = match found {
@@ -388,6 +391,16 @@ impl<'a> Ctx<'a> {
     /// (`his comments`, `Trump's remarks`), not a capitalised word inside a
     /// sentence (`the United States`), unless the paragraph is a headline.
     fn cue_at(&self, i: usize) -> Option<CueInfo> {
+        self.cue_check(i, true)
+    }
+
+    /// [`Self::cue_at`] without the noun test, for the frame right after a
+    /// quotation (`“…,” the statement reads`), where these forms are verbs.
+    fn cue_in_frame(&self, i: usize) -> Option<CueInfo> {
+        self.cue_check(i, false)
+    }
+
+    fn cue_check(&self, i: usize, noun_test: bool) -> Option<CueInfo> {
         let w = self.word(i)?;
         let info = self.lex.cue(&lower(w))?;
         if is_cap(w) && !self.title_case {
@@ -406,7 +419,7 @@ impl<'a> Ctx<'a> {
                 {
                     return None;
                 }
-                if super::lexicon::NOUN_LIKE_FORMS.contains(&lower(w).as_ref()) {
+                if noun_test && super::lexicon::NOUN_LIKE_FORMS.contains(&lower(w).as_ref()) {
                     let verb_context = super::lexicon::pronoun_class(&pl).is_some()
                         || (is_cap(p) && !is_modifier_word(p))
                         || self.lex.is_between(&pl)
@@ -415,7 +428,7 @@ impl<'a> Ctx<'a> {
                         return None;
                     }
                 }
-            } else if super::lexicon::NOUN_LIKE_FORMS.contains(&lower(w).as_ref()) && !matches!(self.toks[i - 1].kind, Kind::Punct(',') | Kind::Quote(_)) {
+            } else if noun_test && super::lexicon::NOUN_LIKE_FORMS.contains(&lower(w).as_ref()) && !matches!(self.toks[i - 1].kind, Kind::Punct(',') | Kind::Quote(_)) {
                 return None;
             }
         }
@@ -739,6 +752,20 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        // `a welcome message on the website reads`: the phrase's head is
+        // before the preposition.
+        if a > floor + 1 && self.word(a - 1).is_some_and(|p| matches!(p, "on" | "of" | "for" | "at" | "from" | "with" | "in")) {
+            let h = a - 2;
+            if self.word(h).is_some_and(|hw| !is_cap(hw) && self.lex.is_source_noun(&lower(hw)) || self.lex.is_document_noun(&lower(hw))) {
+                let mark = self.sources.len();
+                if let Some(s) = self.np_ending_at(h, floor) {
+                    let end = self.toks[j].range.end;
+                    self.sources[s].range.end = end;
+                    return Some(s);
+                }
+                self.sources.truncate(mark);
+            }
+        }
         let definite = self.word(a).is_some_and(|w| {
             let l = lower(w);
             !matches!(l.as_ref(), "a" | "an" | "one" | "another" | "some" | "several" | "two" | "three" | "many")
@@ -862,7 +889,7 @@ impl<'a> Ctx<'a> {
     fn np_starting_at(&mut self, j: usize) -> Option<usize> {
         let w = self.word(j)?;
         let lw = lower(w);
-        if let Some(pc) = super::lexicon::pronoun_class(&lw) {
+        if let Some(pc) = super::lexicon::pronoun_class(&lw).filter(|_| !matches!(lw.as_ref(), "his" | "her" | "their" | "its")) {
             if matches!(pc, PronounClass::Male | PronounClass::Female | PronounClass::Plural) && matches!(lw.as_ref(), "he" | "she" | "they") {
                 let r = self.toks[j].range.clone();
                 return Some(self.push_source(r, SourceKind::Pronoun(pc, None), None));
@@ -934,6 +961,16 @@ impl<'a> Ctx<'a> {
                 None => None,
             };
             let is_the = lw == "the";
+            // `his campaign manager Jeff Weaver`: a role, then the name.
+            if let Some(o) = owner {
+                let n = &self.names[o];
+                if !n.org && n.range.end == self.toks[b - 1].range.end {
+                    let r = n.range.clone();
+                    let desc = Some(self.toks[j].range.start..self.toks[owner_start.unwrap_or(j)].range.start.saturating_sub(1).max(self.toks[j].range.end));
+                    let desc = desc.filter(|d| d.start < d.end).map(|d| d.start..self.text[..d.end].trim_end().len());
+                    return Some(self.push_source(r, SourceKind::Name(o), desc));
+                }
+            }
             // `the Kremlin` alone is a name with `the`.
             if let Some(o) = owner {
                 if self.names[o].range.end == self.toks[b - 1].range.end - (self.word(b - 1).map_or(0, |w| w.len() - strip_possessive(w).len())) && self.names[o].org {
@@ -989,7 +1026,7 @@ impl<'a> Ctx<'a> {
         // Inverted: `said Dan O'Connor`
         if let Some(info) = self.cue_at(j) {
             let name_next = self.name_word(j + 1) || self.word(j + 1).is_some_and(|w| self.lex.is_title(w) || matches!(w, "the" | "a" | "an"));
-            if (info.inverting || (!info.weak && name_next)) && !info.participle {
+            if (info.inverting || name_next) && !info.participle {
                 let cue = self.toks[j].range.clone();
                 if let Some(s) = self.np_starting_at(j + 1) {
                     return Some((s, cue));
@@ -1002,7 +1039,7 @@ impl<'a> Ctx<'a> {
         while k < self.toks.len() && k - start < 34 {
             match self.toks[k].kind {
                 Kind::Word => {
-                    if let Some(info) = self.cue_at(k) {
+                    if let Some(info) = self.cue_in_frame(k) {
                         if info.participle && k == start {
                             break;
                         }
