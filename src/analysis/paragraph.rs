@@ -209,7 +209,7 @@ fn is_time_word(l: &str) -> bool {
         l,
         "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
             | "yesterday" | "today" | "tonight" | "ago" | "week" | "month" | "year" | "morning"
-            | "afternoon" | "evening" | "night" | "weekend"
+            | "afternoon" | "evening" | "night" | "weekend" | "past"
     )
 }
 
@@ -1043,6 +1043,10 @@ impl<'a> Ctx<'a> {
                         if info.participle && k == start {
                             break;
                         }
+                        if info.participle {
+                            k += 1;
+                            continue;
+                        }
                         let cue_end = self.cue_phrase_end(k);
                         if period_end {
                             // A sentence-final quotation: the frame must end
@@ -1094,6 +1098,10 @@ impl<'a> Ctx<'a> {
                             return None;
                         }
                         let cue = self.toks[k].range.start..self.toks[cue_end - 1].range.end;
+                        // `“…,” the judge said, according to the Post.`
+                        if let Some(outer) = self.according_after(k) {
+                            return Some(outer);
+                        }
                         return Some((s, cue));
                     }
                 }
@@ -1275,6 +1283,11 @@ impl<'a> Ctx<'a> {
         for _ in 0..3 {
             let start = self.sources[best.0].range.start;
             let Some(mut k) = self.toks[floor..].iter().position(|x| x.range.start >= start).map(|i| i + floor) else { break };
+            // `After Beck asked …, D’Souza replied`: a clause before a comma
+            // is not the frame of this one.
+            if k > floor && self.punct(k - 1) == Some(',') {
+                break;
+            }
             let mut next = None;
             while k > floor {
                 k -= 1;
@@ -1336,8 +1349,15 @@ impl<'a> Ctx<'a> {
         if info.participle && !progressive && k > floor && self.punct(k - 1) != Some(',') && self.word(k - 1).is_some() {
             // `footage of Trump saying “…”`: the phrase right before.
             if let Some(s) = self.np_ending_at(k - 1, floor) {
-                let document = matches!(&self.sources[s].kind, SourceKind::Nominal { key, .. } if self.lex.is_document_noun(key));
-                if !document {
+                let person = match &self.sources[s].kind {
+                    SourceKind::Name(n) => !self.names[*n].org,
+                    SourceKind::Pronoun(..) => true,
+                    SourceKind::Nominal { .. } => false,
+                };
+                let start = self.sources[s].range.start;
+                let before = self.toks[floor..k].iter().rposition(|x| x.range.end <= start).map(|i| i + floor);
+                let object = before.and_then(|b| self.word(b)).is_some_and(|w| matches!(w, "on" | "in" | "at" | "to" | "from" | "with" | "without" | "by"));
+                if person && !object {
                     return Some((s, cue));
                 }
                 self.sources.truncate(s);
@@ -1408,7 +1428,13 @@ impl<'a> Ctx<'a> {
         if let Some(w) = self.word(a) {
             let lw = lower(w);
             if STOP_NOMINAL.contains(&lw.as_ref())
-                || matches!(lw.as_ref(), "during" | "despite" | "after" | "before" | "since" | "asked" | "outside" | "inside" | "later" | "earlier" | "meanwhile" | "still" | "however" | "instead" | "now" | "then" | "yet" | "also" | "speaking" | "writing" | "according")
+                || matches!(
+                    lw.as_ref(),
+                    "during" | "despite" | "after" | "before" | "since" | "asked" | "outside" | "inside" | "later" | "earlier"
+                        | "meanwhile" | "still" | "however" | "instead" | "now" | "then" | "yet" | "also" | "speaking"
+                        | "writing" | "according" | "while" | "although" | "though" | "because" | "given" | "once"
+                        | "until" | "unless" | "whereas" | "frustrated" | "asked" | "pressed"
+                )
                 || (lw.ends_with("ing") && is_cap(w))
                 || lw.ends_with("ly")
             {
