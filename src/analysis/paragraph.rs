@@ -1043,7 +1043,8 @@ impl<'a> Ctx<'a> {
                         if info.participle && k == start {
                             break;
                         }
-                        if info.participle {
+                        let progressive = self.word(k - 1).is_some_and(|w| matches!(lower(w).as_ref(), "is" | "are" | "was" | "were" | "been" | "be" | "am"));
+                        if info.participle && !progressive {
                             k += 1;
                             continue;
                         }
