@@ -464,7 +464,8 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
                                 phrase.truncate(cut);
                             }
                         }
-                        let nkey = phrase.to_lowercase().splitn(2, ' ').nth(1).unwrap_or(key).to_string();
+                        let lowered = phrase.to_lowercase();
+                        let nkey = lowered.split_once(' ').map_or(key.as_str(), |x| x.1).to_string();
                         let nkey = format!("nominal:{nkey}");
                         match co.by_nominal.get(&nkey).filter(|_| *definite) {
                             Some(&e) => e,

@@ -137,9 +137,7 @@ fn classify(prev: Option<char>, c: char, text: &str, i: usize) -> Role {
             }
         }
         '’' | '\'' => {
-            if prev_alnum && next_alnum {
-                Role::Apostrophe
-            } else if left_ok && (year_after(rest) || elision_after(rest)) {
+            if (prev_alnum && next_alnum) || (left_ok && (year_after(rest) || elision_after(rest))) {
                 Role::Apostrophe
             } else if left_ok && !right_ok {
                 if c == '’' { Role::Apostrophe } else { Role::Open(Family::Single) }

@@ -176,7 +176,7 @@ fn is_title_phrase(content: &str) -> bool {
         let Some(first) = w.chars().find(|ch| ch.is_alphanumeric()) else { continue };
         if first.is_uppercase() {
             caps += 1;
-        } else if !(i > 0 && SMALL.contains(&w.to_lowercase().as_str())) && !first.is_numeric() {
+        } else if !(first.is_numeric() || (i > 0 && SMALL.contains(&w.to_lowercase().as_str()))) {
             return false;
         }
     }
@@ -347,11 +347,7 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
         quotes[qi].cue_in_sentence = cx.cue_in_sentence(t);
     }
     // The context left for the next paragraph.
-    let trailing_context = quotes.last().and_then(|q| {
-        q.attribution.as_ref().map(|a| (a.source, a.cue.clone()))
-    }).or_else(|| {
-        if quotes.is_empty() { None } else { None }
-    });
+    let trailing_context = quotes.last().and_then(|q| q.attribution.as_ref().map(|a| (a.source, a.cue.clone())));
     let trailing_context = trailing_context.or_else(|| cx.colon_context());
     let dash_lead = cx.dash_lead();
     ParaAnalysis {
@@ -522,7 +518,8 @@ impl<'a> Ctx<'a> {
         let n = self.toks.len();
         let mut i = 0;
         while i < n {
-            if !self.name_word(i) && !(self.word(i).is_some_and(|w| self.lex.is_title(w)) && self.name_word(i + 1)) {
+            let starts_run = self.name_word(i) || (self.word(i).is_some_and(|w| self.lex.is_title(w)) && self.name_word(i + 1));
+            if !starts_run {
                 i += 1;
                 continue;
             }
@@ -699,7 +696,8 @@ impl<'a> Ctx<'a> {
         }
         // A common-noun phrase: walk back to a determiner or possessive.
         // (`the 43-year-old` counts: digits with hyphens.)
-        if !w.chars().all(|c| c.is_alphabetic() || c == '-') && !(w.contains('-') && w.chars().any(char::is_alphabetic)) {
+        let wordlike = w.chars().all(|c| c.is_alphabetic() || c == '-') || (w.contains('-') && w.chars().any(char::is_alphabetic));
+        if !wordlike {
             return None;
         }
         if STOP_NOMINAL.contains(&lw.as_ref()) || DETERMINERS.contains(&lw.as_ref()) || self.lex.cue(&lw).is_some() {
@@ -736,7 +734,7 @@ impl<'a> Ctx<'a> {
         if !det && !self.lex.is_source_noun(&lw) {
             return None;
         }
-        if !det && !(lw.ends_with('s') || self.lex.is_source_noun(&lw)) {
+        if !(det || lw.ends_with('s') || self.lex.is_source_noun(&lw)) {
             return None;
         }
         if owner.is_none() {
@@ -770,7 +768,6 @@ impl<'a> Ctx<'a> {
             let l = lower(w);
             !matches!(l.as_ref(), "a" | "an" | "one" | "another" | "some" | "several" | "two" | "three" | "many")
         });
-        let owner = owner.filter(|_| self.lex.is_document_noun(&lw) || self.names.is_empty() || true);
         let r = self.toks[a].range.start..self.toks[j].range.end;
         Some(self.push_source(r, SourceKind::Nominal { key: lw.into_owned(), definite, owner }, None))
     }
@@ -1434,7 +1431,7 @@ impl<'a> Ctx<'a> {
                     "during" | "despite" | "after" | "before" | "since" | "asked" | "outside" | "inside" | "later" | "earlier"
                         | "meanwhile" | "still" | "however" | "instead" | "now" | "then" | "yet" | "also" | "speaking"
                         | "writing" | "according" | "while" | "although" | "though" | "because" | "given" | "once"
-                        | "until" | "unless" | "whereas" | "frustrated" | "asked" | "pressed"
+                        | "until" | "unless" | "whereas" | "frustrated" | "pressed"
                 )
                 || (lw.ends_with("ing") && is_cap(w))
                 || lw.ends_with("ly")

@@ -131,7 +131,8 @@ mod tests {
     #[test]
     fn quotes_are_single_tokens() {
         let t = "“Hi,” he said.";
-        let toks = tokenize(t, &[0..10]);
+        let quotes: [std::ops::Range<usize>; 1] = [0..10];
+        let toks = tokenize(t, &quotes);
         assert_eq!(toks[0].kind, Kind::Quote(0));
         assert_eq!(&t[toks[1].range.clone()], "he");
     }
