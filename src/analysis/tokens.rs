@@ -131,7 +131,7 @@ mod tests {
     #[test]
     fn quotes_are_single_tokens() {
         let t = "“Hi,” he said.";
-        let quotes: [std::ops::Range<usize>; 1] = [0..10];
+        let quotes = std::iter::once(0..10).collect::<Vec<_>>();
         let toks = tokenize(t, &quotes);
         assert_eq!(toks[0].kind, Kind::Quote(0));
         assert_eq!(&t[toks[1].range.clone()], "he");
