@@ -2,10 +2,13 @@
 //!
 //! - [`analysis`]: the pure core (`&str` in, byte ranges out);
 //! - [`cli`]: the `check` and `quotes` subcommands;
+//! - [`markdown`]: the prose mask of Markdown articles and
+//!   `<!-- sayso off -->` regions;
 //! - [`server`]: the language server (`sayso lsp`).
 //!
 //! See `README.md` for usage and `../shared/DESIGN.md` for the layering rules.
 
 pub mod analysis;
 pub mod cli;
+pub mod markdown;
 pub mod server;
