@@ -4,6 +4,7 @@
 //! - [`cli`]: the `check` and `quotes` subcommands;
 //! - [`markdown`]: the prose mask of Markdown articles and
 //!   `<!-- sayso off -->` regions;
+//! - [`settings`]: `sayso.toml` and editor settings;
 //! - [`server`]: the language server (`sayso lsp`).
 //!
 //! See `README.md` for usage and `../shared/DESIGN.md` for the layering rules.
@@ -11,4 +12,5 @@
 pub mod analysis;
 pub mod cli;
 pub mod markdown;
+pub mod settings;
 pub mod server;

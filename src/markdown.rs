@@ -376,3 +376,43 @@ mod mask_cases {
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 }
+
+#[cfg(test)]
+mod mask_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces that exercise the parser: Markdown syntax, marks, multi-byte
+    /// and astral characters, character references, line breaks.
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "# ", "> ", "- ", "1. ", "*", "_", "`", "```\n", "    ", "<!-- sayso off -->",
+            "<!-- sayso on -->", "<div>", "</div>", "<http://a.b>", "[", "](u \"t\")", "![",
+            "\\", "&ldquo;", "&#8221;", "&amp", "---\n", "+++\n", "|", "[^1]", "\n", "\r\n",
+            "\n\n", "“", "”", "\"", "'", "’", "é", "😀", "\u{a0}", "word", " ", "said",
+        ])
+    }
+
+    proptest! {
+        #[test]
+        fn mask_keeps_length_breaks_and_prose(pieces in prop::collection::vec(piece(), 0..40)) {
+            let text: String = pieces.concat();
+            let m = mask(&text);
+            prop_assert_eq!(m.text.len(), text.len());
+            let (a, b) = (text.as_bytes(), m.text.as_bytes());
+            for i in 0..a.len() {
+                // Line breaks stay; other bytes are kept or become spaces,
+                // except inside a character reference (its character).
+                if a[i] == b'\n' || a[i] == b'\r' {
+                    prop_assert_eq!(b[i], a[i]);
+                } else {
+                    prop_assert!(b[i] != b'\n' && b[i] != b'\r');
+                }
+            }
+            for r in &m.silenced {
+                prop_assert!(r.start <= r.end && r.end <= text.len());
+            }
+            prop_assert!(m.silenced.windows(2).all(|w| w[0].end <= w[1].start));
+        }
+    }
+}
