@@ -1,6 +1,7 @@
 //! Sayso: who said each quotation in a news article.
 //!
 //! - [`analysis`]: the pure core (`&str` in, byte ranges out);
+//! - [`article`]: a document's format, prose and reported findings;
 //! - [`cli`]: the `check` and `quotes` subcommands;
 //! - [`markdown`]: the prose mask of Markdown articles and
 //!   `<!-- sayso off -->` regions;
@@ -10,6 +11,7 @@
 //! See `README.md` for usage and `../shared/DESIGN.md` for the layering rules.
 
 pub mod analysis;
+pub mod article;
 pub mod cli;
 pub mod markdown;
 pub mod settings;
