@@ -7,20 +7,27 @@
 //! ```
 //!
 //! Paths are files (any extension), directories (walked for `.txt`, `.md`,
-//! `.markdown`, `.gitignore` respected; see [`inputs`]) or `-` for standard
-//! input. Files are analysed in parallel (rayon) and printed in input order,
-//! one batch at a time so memory stays bounded; see [`report`] for what is
-//! printed.
+//! `.markdown`, `.gitignore` and the `exclude` setting respected; see
+//! [`inputs`]) or `-` for standard input. Files are analysed in parallel
+//! (rayon) and printed in input order, one batch at a time so memory stays
+//! bounded; see [`report`] for what is printed.
+//!
+//! `.md`/`.markdown` files are read as Markdown (only their prose is
+//! analysed; see [`crate::markdown`]), others as plain text (`--format`
+//! overrides). Each file is checked with the settings of the nearest
+//! `sayso.toml` above it, or of `--config FILE` (see [`config`]).
 //!
 //! Exit status (as compilers and linters do):
 //! - `check`: 0 no warning or error, 1 some warning or error, 2 some input
-//!   could not be read (or a usage error);
-//! - `quotes`: 0, or 2 when some input could not be read (or a usage error).
+//!   or settings file could not be read (or a usage error);
+//! - `quotes`: 0, or 2 when some input or settings file could not be read
+//!   (or a usage error).
 //!
 //! Unreadable inputs (missing, permission denied, not UTF-8, binary, symlink
 //! loop) are reported on stderr as `sayso: PATH: REASON`; every other file is
 //! still processed and printed.
 
+pub mod config;
 pub mod inputs;
 pub mod lines;
 pub mod report;
@@ -35,8 +42,11 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::analysis::{analyze, Severity};
-use inputs::{InputError, Item};
+use crate::analysis::Severity;
+use crate::article::{self, Format};
+use crate::settings::Settings;
+use config::Config;
+use inputs::{InputError, Item, Source};
 
 /// Who said each quotation in a news article.
 #[derive(Debug, Parser)]
@@ -52,12 +62,13 @@ pub struct Cli {
 pub enum Command {
     /// List every quotation with its speaker and how the speaker was found.
     ///
-    /// Exit status: 0, or 2 when an input could not be read.
+    /// Exit status: 0, or 2 when an input or a settings file could not be
+    /// read.
     Quotes(FileArgs),
     /// Report unattributed, unclosed and mismatched quotations.
     ///
     /// Exit status: 0 when clean, 1 with any warning or error, 2 when an
-    /// input could not be read.
+    /// input or a settings file could not be read.
     Check(FileArgs),
     /// Run the language server over stdin/stdout.
     ///
@@ -84,9 +95,42 @@ pub struct FileArgs {
     #[arg(long)]
     pub json: bool,
     /// Files, or directories to walk for .txt/.md/.markdown files
-    /// (.gitignore respected); `-` reads standard input.
+    /// (.gitignore and the `exclude` setting respected); `-` reads
+    /// standard input.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Use this settings file for every input instead of the nearest
+    /// `sayso.toml` above each file.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// How the inputs are written: `auto` (Markdown for .md/.markdown,
+    /// else plain text; standard input is plain text), `text` or
+    /// `markdown`.
+    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+    pub format: FormatArg,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// By file extension.
+    Auto,
+    /// Plain text.
+    Text,
+    /// Markdown.
+    Markdown,
+}
+
+impl FormatArg {
+    /// The format of one input.
+    fn of(self, source: &Source) -> Format {
+        match (self, source) {
+            (FormatArg::Text, _) => Format::Text,
+            (FormatArg::Markdown, _) => Format::Markdown,
+            (FormatArg::Auto, Source::File(p)) => Format::of_path(&p.to_string_lossy()),
+            (FormatArg::Auto, Source::Stdin) => Format::Text,
+        }
+    }
 }
 
 /// Which of the two file commands runs.
@@ -129,7 +173,8 @@ struct Outcome {
     others: usize,
 }
 
-fn process(mode: Mode, json: bool, item: &Item) -> Outcome {
+fn process(mode: Mode, args: &FileArgs, item: &Item, settings: &Settings) -> Outcome {
+    let json = args.json;
     let source = match item {
         Item::Error(e) => {
             return Outcome {
@@ -149,7 +194,7 @@ fn process(mode: Mode, json: bool, item: &Item) -> Outcome {
         }
     };
     let path = source.display();
-    let analysis = analyze(&text);
+    let analysis = article::analyze(&text, args.format.of(source), settings);
     let mut o = Outcome {
         files: 1,
         ..Outcome::default()
@@ -246,7 +291,28 @@ impl Progress {
 
 /// Run `quotes` or `check`; returns the exit status.
 pub fn run_files(mode: Mode, args: &FileArgs) -> u8 {
-    let items = inputs::collect(&args.paths);
+    let config = match &args.config {
+        Some(path) => match Config::fixed(path) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("sayso: {e}");
+                return 2;
+            }
+        },
+        None => Config::discover(),
+    };
+    let items = inputs::collect_with(&args.paths, &|p| config.excluded(p));
+    let settings: Vec<_> = items
+        .iter()
+        .map(|item| match item {
+            Item::Source(source, _) => config.for_source(source),
+            Item::Error(_) => Default::default(),
+        })
+        .collect();
+    let bad_settings = config.take_errors();
+    for e in &bad_settings {
+        eprintln!("sayso: {e}; the files it governs are checked with the default settings");
+    }
     let show_progress = !args.json && io::stderr().is_terminal() && items.len() > 1;
     let progress = Progress::new(items.len(), show_progress);
     let max_items = (rayon::current_num_threads() * 8).max(16);
@@ -256,11 +322,15 @@ pub fn run_files(mode: Mode, args: &FileArgs) -> u8 {
     let mut total = Outcome::default();
     let mut unreadable = 0usize;
 
+    let mut done = 0;
     for batch in batches(&items, max_items, BATCH_BYTES) {
+        let batch_settings = &settings[done..done + batch.len()];
+        done += batch.len();
         let outcomes: Vec<Outcome> = batch
             .par_iter()
-            .map(|item| {
-                let o = process(mode, args.json, item);
+            .zip(batch_settings)
+            .map(|(item, settings)| {
+                let o = process(mode, args, item, settings);
                 progress.inc();
                 o
             })
@@ -302,10 +372,17 @@ pub fn run_files(mode: Mode, args: &FileArgs) -> u8 {
     progress.bar.finish_and_clear();
 
     if !args.json {
-        eprintln!("sayso: {}", summary(mode, &total, unreadable));
+        let mut line = summary(mode, &total, unreadable);
+        if !bad_settings.is_empty() {
+            line += &format!(
+                "; {} could not be used",
+                plural(bad_settings.len(), "settings file", "settings files")
+            );
+        }
+        eprintln!("sayso: {line}");
     }
     match mode {
-        _ if unreadable > 0 => 2,
+        _ if unreadable > 0 || !bad_settings.is_empty() => 2,
         Mode::Check if total.errors + total.warnings > 0 => 1,
         _ => 0,
     }

@@ -5,7 +5,8 @@
 //! (also outside a git repository), `.ignore` and git's exclude files are
 //! respected, hidden files and directories are skipped, symbolic links are
 //! followed (a loop is reported), and only `.txt`, `.md` and `.markdown`
-//! files are taken, in file-name order. `-` reads standard input.
+//! files are taken, in file-name order, minus those the `exclude` setting
+//! of their `sayso.toml` names ([`collect_with`]). `-` reads standard input.
 //!
 //! Nothing here stops at a bad input: each problem becomes an
 //! [`InputError`] in the list, in input order, and the run goes on.
@@ -161,6 +162,13 @@ fn walk_error(root: &Path, err: ignore::Error) -> InputError {
 /// walked (see the module doc). Problems become [`Item::Error`] entries in
 /// place; nothing is read yet.
 pub fn collect(paths: &[PathBuf]) -> Vec<Item> {
+    collect_with(paths, &|_| false)
+}
+
+/// [`collect`], leaving out the files met while walking a directory for
+/// which `excluded` is true (the `exclude` setting). Files given directly
+/// are always taken.
+pub fn collect_with(paths: &[PathBuf], excluded: &dyn Fn(&Path) -> bool) -> Vec<Item> {
     let mut items = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
@@ -201,7 +209,7 @@ pub fn collect(paths: &[PathBuf]) -> Vec<Item> {
                         continue;
                     }
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                    if is_file && has_wanted_extension(entry.path()) {
+                    if is_file && has_wanted_extension(entry.path()) && !excluded(entry.path()) {
                         let len = entry.metadata().map(|m| m.len()).unwrap_or(0);
                         items.push(Item::Source(Source::File(entry.into_path()), len));
                     }
