@@ -3,6 +3,8 @@
 //! - [`analysis`]: the pure core (`&str` in, byte ranges out);
 //! - [`article`]: a document's format, prose and reported findings;
 //! - [`cli`]: the `check` and `quotes` subcommands;
+//! - [`fixes`]: quick fixes as pure text edits (typographic marks, closing,
+//!   attribution templates, silencing);
 //! - [`markdown`]: the prose mask of Markdown articles and
 //!   `<!-- sayso off -->` regions;
 //! - [`settings`]: `sayso.toml` and editor settings;
@@ -13,6 +15,7 @@
 pub mod analysis;
 pub mod article;
 pub mod cli;
+pub mod fixes;
 pub mod markdown;
 pub mod settings;
 pub mod server;

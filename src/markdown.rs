@@ -238,14 +238,6 @@ pub fn is_silenced(silenced: &[Range<usize>], offset: usize) -> bool {
 mod tests {
     use super::*;
 
-    /// The mask with spaces shown as `·` (line breaks kept), for readable
-    /// expectations.
-    fn shown(text: &str) -> String {
-        let m = mask(text);
-        assert_eq!(m.text.len(), text.len(), "mask changes the length");
-        m.text.replace(' ', "·")
-    }
-
     #[test]
     fn is_markdown_by_extension() {
         assert!(is_markdown_path("a/b/story.md"));
