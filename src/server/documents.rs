@@ -37,7 +37,10 @@ use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 use tracing::{debug, error, warn};
 
 use super::position::{self, Encoding};
-use crate::analysis::{Analysis, Document, Options};
+use crate::analysis::{Analysis, Document};
+use crate::article::{self, Format};
+use crate::markdown;
+use crate::settings::Settings;
 
 /// The analysis of one version of one document, with the text it was
 /// computed on. Byte offsets in `analysis` are offsets into `rope`.
@@ -47,11 +50,30 @@ pub struct Snapshot {
     pub version: i32,
     /// The text of that version (a cheap copy-on-write clone of the buffer).
     pub rope: Rope,
-    /// The core's analysis of `rope`.
+    /// The core's analysis of `rope` (of its prose, for Markdown), with the
+    /// findings as reported: rule severities of the settings applied,
+    /// findings in `<!-- sayso off -->` regions dropped
+    /// ([`article::report`]).
     pub analysis: Arc<Analysis>,
+    /// How the document is written.
+    pub format: Format,
+    /// For Markdown, the prose mask the core read (same byte length as
+    /// `rope`); `None` for plain text, whose prose is the text itself.
+    pub prose: Option<Arc<String>>,
 }
 
 impl Snapshot {
+    /// A snapshot of a plain-text document.
+    pub fn plain(version: i32, rope: Rope, analysis: Arc<Analysis>) -> Snapshot {
+        Snapshot {
+            version,
+            rope,
+            analysis,
+            format: Format::Text,
+            prose: None,
+        }
+    }
+
     /// The 1-based line number (as editors show it) of byte `offset`.
     pub fn line_number(&self, offset: usize) -> usize {
         let offset = offset.min(self.rope.len_bytes());
@@ -142,8 +164,8 @@ enum Job {
         rope: Rope,
         edits: Vec<Edit>,
     },
-    /// New analysis options (settings changed).
-    Options(Options),
+    /// New settings (`sayso.toml` or the editor's changed).
+    Settings(Arc<Settings>),
 }
 
 struct OpenDoc {
@@ -163,7 +185,7 @@ type Closing = DashMap<Uri, (u64, JoinHandle<()>)>;
 pub struct Documents {
     open: DashMap<Uri, OpenDoc>,
     closing: Arc<Closing>,
-    options: RwLock<Options>,
+    settings: RwLock<Arc<Settings>>,
     sink: Sink,
     generations: AtomicU64,
 }
@@ -182,16 +204,24 @@ impl Documents {
         Documents {
             open: DashMap::new(),
             closing: Arc::new(DashMap::new()),
-            options: RwLock::new(Options::default()),
+            settings: RwLock::new(Arc::new(Settings::default())),
             sink,
             generations: AtomicU64::new(0),
         }
     }
 
-    /// Open `uri` at `version` with `text` and start analysing it. Opening
-    /// a document that is already open replaces it (logged). Must be called
-    /// inside a tokio runtime.
+    /// Open `uri` at `version` with `text` and start analysing it, as
+    /// Markdown when the URI ends in `.md`/`.markdown`, else as plain text
+    /// (see [`Documents::open_as`]).
     pub fn open(&self, uri: Uri, version: i32, text: String) {
+        let format = Format::of_document("", uri.as_str());
+        self.open_as(uri, version, text, format);
+    }
+
+    /// Open `uri` at `version` with `text` written in `format` and start
+    /// analysing it. Opening a document that is already open replaces it
+    /// (logged). Must be called inside a tokio runtime.
+    pub fn open_as(&self, uri: Uri, version: i32, text: String, format: Format) {
         if self.open.contains_key(&uri) {
             warn!(
                 uri = uri.as_str(),
@@ -204,12 +234,13 @@ impl Documents {
         let (tx, snapshots) = watch::channel(None);
         let generation = self.generations.fetch_add(1, Ordering::Relaxed);
         let previous = self.closing.remove(&uri).map(|(_, (_, h))| h);
-        let options = self.options.read().map(|o| o.clone()).unwrap_or_default();
+        let settings = self.settings.read().map(|o| o.clone()).unwrap_or_default();
         let worker = Worker {
             uri: uri.clone(),
             version,
             rope: rope.clone(),
-            options,
+            format,
+            settings,
             jobs: rx,
             snapshots: tx,
             sink: self.sink.clone(),
@@ -336,15 +367,21 @@ impl Documents {
         self.open.contains_key(uri)
     }
 
-    /// Use `options` for every document from now on (open ones are
-    /// reanalysed). Meant for settings (`sayso.toml`, editor configuration).
-    pub fn set_options(&self, options: Options) {
-        if let Ok(mut o) = self.options.write() {
-            *o = options.clone();
+    /// Use `settings` for every document from now on: open ones are
+    /// reanalysed (with new options when the cues or titles changed) and
+    /// their diagnostics published again.
+    pub fn set_settings(&self, settings: Arc<Settings>) {
+        if let Ok(mut o) = self.settings.write() {
+            *o = settings.clone();
         }
         for doc in self.open.iter() {
-            let _ = doc.jobs.send(Job::Options(options.clone()));
+            let _ = doc.jobs.send(Job::Settings(settings.clone()));
         }
+    }
+
+    /// The settings in force.
+    pub fn settings(&self) -> Arc<Settings> {
+        self.settings.read().map(|s| s.clone()).unwrap_or_default()
     }
 }
 
@@ -353,7 +390,8 @@ struct Worker {
     uri: Uri,
     version: i32,
     rope: Rope,
-    options: Options,
+    format: Format,
+    settings: Arc<Settings>,
     jobs: mpsc::UnboundedReceiver<Job>,
     snapshots: watch::Sender<Option<Arc<Snapshot>>>,
     sink: Sink,
@@ -366,7 +404,13 @@ impl Worker {
         if let Some(previous) = previous {
             let _ = previous.await;
         }
-        let mut doc = Document::new(&text, self.options.clone());
+        // A Markdown document's core text is its prose mask, brought up to
+        // date before each analysis (off the executor, see `analyse`).
+        let core_text = match self.format {
+            Format::Text => text.as_str(),
+            Format::Markdown => "",
+        };
+        let mut doc = Document::new(core_text, self.settings.options());
         drop(text);
         'work: loop {
             // Apply everything queued, then analyse once.
@@ -377,7 +421,8 @@ impl Worker {
                     Err(mpsc::error::TryRecvError::Disconnected) => break 'work,
                 }
             }
-            let (d, analysis) = analyse(doc, &self.rope, &self.options).await;
+            let (d, analysis, prose) =
+                analyse(doc, &self.rope, self.format, &self.settings).await;
             doc = d;
             if !self.jobs.is_empty() {
                 debug!(
@@ -391,6 +436,8 @@ impl Worker {
                 version: self.version,
                 rope: self.rope.clone(),
                 analysis,
+                format: self.format,
+                prose,
             });
             self.snapshots.send_replace(Some(snapshot.clone()));
             (self.sink)(Event::Analysed(self.uri.clone(), snapshot)).await;
@@ -411,6 +458,14 @@ impl Worker {
                 rope,
                 edits,
             } => {
+                self.version = version;
+                self.rope = rope;
+                if self.format == Format::Markdown {
+                    // The prose mask is redone from the whole text before
+                    // the next analysis (`analyse`).
+                    return;
+                }
+                let rope = &self.rope;
                 for edit in edits {
                     match edit {
                         Edit::Splice(range, text) => doc.edit(range, &text),
@@ -427,34 +482,97 @@ impl Worker {
                     },
                     "core text and rope disagree after version {version}"
                 );
-                self.version = version;
-                self.rope = rope;
             }
-            Job::Options(options) => {
-                doc.set_options(options.clone());
-                self.options = options;
+            Job::Settings(settings) => {
+                doc.set_options(settings.options());
+                self.settings = settings;
             }
         }
     }
 }
 
-/// Run the core's analysis of `doc` on the blocking pool. The core does not
-/// panic by contract; if it does anyway, the panic is logged, the document
-/// is rebuilt from `rope`, and an empty analysis stands in.
-async fn analyse(doc: Document, rope: &Rope, options: &Options) -> (Document, Arc<Analysis>) {
+/// Bring the core document's text to `new` with one edit covering the
+/// bytes that differ (common prefix and suffix kept), so the core redoes
+/// only the paragraphs around the change.
+fn sync_text(doc: &mut Document, new: &str) {
+    let old = doc.text();
+    if old == new {
+        return;
+    }
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    let mut prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    while !(old.is_char_boundary(prefix) && new.is_char_boundary(prefix)) {
+        prefix -= 1;
+    }
+    let room = a.len().min(b.len()) - prefix;
+    let mut suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(room)
+        .take_while(|(x, y)| x == y)
+        .count();
+    while !(old.is_char_boundary(a.len() - suffix) && new.is_char_boundary(b.len() - suffix)) {
+        suffix -= 1;
+    }
+    let (old_end, new_end) = (a.len() - suffix, b.len() - suffix);
+    let replacement = new[prefix..new_end].to_string();
+    doc.edit(prefix..old_end, &replacement);
+}
+
+/// Run the core's analysis of `doc` on the blocking pool, for a Markdown
+/// document after bringing its prose mask up to date with `rope`, and apply
+/// `settings` and silenced regions to the findings ([`article::report`]).
+/// Returns the document, the analysis, and the prose mask (Markdown).
+///
+/// The core does not panic by contract; if it does anyway, the panic is
+/// logged, the document is rebuilt, and an empty analysis stands in.
+async fn analyse(
+    doc: Document,
+    rope: &Rope,
+    format: Format,
+    settings: &Arc<Settings>,
+) -> (Document, Arc<Analysis>, Option<Arc<String>>) {
+    let task_rope = rope.clone();
+    let task_settings = settings.clone();
     let joined = tokio::task::spawn_blocking(move || {
         let mut doc = doc;
-        let result = std::panic::catch_unwind(AssertUnwindSafe(|| doc.analysis()));
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            let (prose, silenced) = match format {
+                Format::Text => (None, Vec::new()),
+                Format::Markdown => {
+                    let m = markdown::mask(&task_rope.to_string());
+                    sync_text(&mut doc, &m.text);
+                    (Some(Arc::new(m.text)), m.silenced)
+                }
+            };
+            let core = doc.analysis();
+            let findings = article::report(&core.findings, &silenced, &task_settings);
+            let analysis = if findings == core.findings {
+                core
+            } else {
+                Arc::new(Analysis {
+                    findings,
+                    ..(*core).clone()
+                })
+            };
+            (analysis, prose)
+        }));
         (doc, result)
     })
     .await;
     match joined {
-        Ok((doc, Ok(analysis))) => (doc, analysis),
+        Ok((doc, Ok((analysis, prose)))) => (doc, analysis, prose),
         Ok((_, Err(_))) | Err(_) => {
             error!("the analysis panicked; serving an empty analysis for this version");
+            let text = match format {
+                Format::Text => rope.to_string(),
+                Format::Markdown => String::new(),
+            };
             (
-                Document::new(&rope.to_string(), options.clone()),
+                Document::new(&text, settings.options()),
                 Arc::new(Analysis::default()),
+                None,
             )
         }
     }
@@ -553,11 +671,7 @@ mod tests {
 
     #[test]
     fn snapshot_text_is_clamped_and_widened_to_chars() {
-        let snap = Snapshot {
-            version: 1,
-            rope: Rope::from_str("a😀b"),
-            analysis: Arc::default(),
-        };
+        let snap = Snapshot::plain(1, Rope::from_str("a😀b"), Arc::default());
         assert_eq!(snap.text(0..1), "a");
         assert_eq!(snap.text(2..3), "😀"); // inside the emoji: the whole char
         assert_eq!(snap.text(1..99), "😀b");

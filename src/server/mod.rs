@@ -7,13 +7,17 @@
 //!   `Arc` snapshots);
 //! - [`backend`]: the `LanguageServer` handlers;
 //! - [`transport`]: input framing that survives malformed messages;
-//! - [`hover`], [`navigation`], [`outline`], [`diagnostics`]: the features,
-//!   as plain functions of a [`documents::Snapshot`].
+//! - [`hover`], [`navigation`], [`outline`], [`diagnostics`],
+//!   [`code_actions`]: the features, as plain functions of a
+//!   [`documents::Snapshot`];
+//! - [`config`]: settings (`sayso.toml`, the editor's), cached.
 //!
 //! Entry points: [`run_stdio`] for the binary, [`serve`] for any byte
 //! streams (tests use an in-memory duplex pipe).
 
 pub mod backend;
+pub mod code_actions;
+pub mod config;
 pub mod diagnostics;
 pub mod documents;
 pub mod hover;

@@ -130,11 +130,7 @@ fn fixture() -> Snapshot {
         findings,
         paragraphs: Vec::new(),
     };
-    Snapshot {
-        version: 7,
-        rope: Rope::from_str(TEXT),
-        analysis: Arc::new(analysis),
-    }
+    Snapshot::plain(7, Rope::from_str(TEXT), Arc::new(analysis))
 }
 
 fn hover_at(offset: usize) -> String {
