@@ -60,6 +60,9 @@ pub struct Snapshot {
     /// For Markdown, the prose mask the core read (same byte length as
     /// `rope`); `None` for plain text, whose prose is the text itself.
     pub prose: Option<Arc<String>>,
+    /// Byte ranges between `<!-- sayso off -->` and `<!-- sayso on -->`
+    /// (Markdown), where findings are not reported.
+    pub silenced: Vec<Range<usize>>,
 }
 
 impl Snapshot {
@@ -71,6 +74,7 @@ impl Snapshot {
             analysis,
             format: Format::Text,
             prose: None,
+            silenced: Vec::new(),
         }
     }
 
@@ -421,7 +425,7 @@ impl Worker {
                     Err(mpsc::error::TryRecvError::Disconnected) => break 'work,
                 }
             }
-            let (d, analysis, prose) =
+            let (d, analysis, prose, silenced) =
                 analyse(doc, &self.rope, self.format, &self.settings).await;
             doc = d;
             if !self.jobs.is_empty() {
@@ -438,6 +442,7 @@ impl Worker {
                 analysis,
                 format: self.format,
                 prose,
+                silenced,
             });
             self.snapshots.send_replace(Some(snapshot.clone()));
             (self.sink)(Event::Analysed(self.uri.clone(), snapshot)).await;
@@ -523,7 +528,8 @@ fn sync_text(doc: &mut Document, new: &str) {
 /// Run the core's analysis of `doc` on the blocking pool, for a Markdown
 /// document after bringing its prose mask up to date with `rope`, and apply
 /// `settings` and silenced regions to the findings ([`article::report`]).
-/// Returns the document, the analysis, and the prose mask (Markdown).
+/// Returns the document, the analysis, the prose mask (Markdown) and the
+/// silenced regions.
 ///
 /// The core does not panic by contract; if it does anyway, the panic is
 /// logged, the document is rebuilt, and an empty analysis stands in.
@@ -532,7 +538,7 @@ async fn analyse(
     rope: &Rope,
     format: Format,
     settings: &Arc<Settings>,
-) -> (Document, Arc<Analysis>, Option<Arc<String>>) {
+) -> (Document, Arc<Analysis>, Option<Arc<String>>, Vec<Range<usize>>) {
     let task_rope = rope.clone();
     let task_settings = settings.clone();
     let joined = tokio::task::spawn_blocking(move || {
@@ -556,13 +562,13 @@ async fn analyse(
                     ..(*core).clone()
                 })
             };
-            (analysis, prose)
+            (analysis, prose, silenced)
         }));
         (doc, result)
     })
     .await;
     match joined {
-        Ok((doc, Ok((analysis, prose)))) => (doc, analysis, prose),
+        Ok((doc, Ok((analysis, prose, silenced)))) => (doc, analysis, prose, silenced),
         Ok((_, Err(_))) | Err(_) => {
             error!("the analysis panicked; serving an empty analysis for this version");
             let text = match format {
@@ -573,6 +579,7 @@ async fn analyse(
                 Document::new(&text, settings.options()),
                 Arc::new(Analysis::default()),
                 None,
+                Vec::new(),
             )
         }
     }

@@ -169,6 +169,9 @@ fn why_unattributed(snap: &Snapshot, q: QuoteId) -> String {
                 .into(),
         });
     }
+    if crate::markdown::is_silenced(&snap.silenced, quote.range.start) {
+        reasons.push("Sayso's diagnostics are silenced here (`<!-- sayso off -->`).".into());
+    }
     reasons.join("\n\n")
 }
 
