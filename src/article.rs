@@ -77,7 +77,11 @@ pub fn prose(text: &str, format: Format) -> Prose<'_> {
 /// The findings to report: the core's `findings` with the rule severities
 /// of `settings` applied (rules set to `off` dropped), minus those that
 /// start in a silenced region.
-pub fn report(findings: &[Finding], silenced: &[Range<usize>], settings: &Settings) -> Vec<Finding> {
+pub fn report(
+    findings: &[Finding],
+    silenced: &[Range<usize>],
+    settings: &Settings,
+) -> Vec<Finding> {
     let mut out: Vec<Finding> = findings
         .iter()
         .filter(|f| !markdown::is_silenced(silenced, f.range.start))
@@ -105,10 +109,22 @@ mod tests {
     fn formats() {
         assert_eq!(Format::of_path("a/story.md"), Format::Markdown);
         assert_eq!(Format::of_path("a/story.txt"), Format::Text);
-        assert_eq!(Format::of_document("markdown", "file:///a/b.txt"), Format::Markdown);
-        assert_eq!(Format::of_document("plaintext", "file:///a/b.md"), Format::Markdown);
-        assert_eq!(Format::of_document("plaintext", "file:///a/b.md?x=1"), Format::Markdown);
-        assert_eq!(Format::of_document("plaintext", "untitled:Untitled-1"), Format::Text);
+        assert_eq!(
+            Format::of_document("markdown", "file:///a/b.txt"),
+            Format::Markdown
+        );
+        assert_eq!(
+            Format::of_document("plaintext", "file:///a/b.md"),
+            Format::Markdown
+        );
+        assert_eq!(
+            Format::of_document("plaintext", "file:///a/b.md?x=1"),
+            Format::Markdown
+        );
+        assert_eq!(
+            Format::of_document("plaintext", "untitled:Untitled-1"),
+            Format::Text
+        );
     }
 }
 
@@ -122,7 +138,12 @@ mod markdown_articles {
         a.quotes
             .iter()
             .enumerate()
-            .map(|(i, q)| (text[q.range.clone()].to_string(), a.speaker(i).map(|e| e.name.clone())))
+            .map(|(i, q)| {
+                (
+                    text[q.range.clone()].to_string(),
+                    a.speaker(i).map(|e| e.name.clone()),
+                )
+            })
             .collect()
     }
 
@@ -145,7 +166,10 @@ mod markdown_articles {
             quotes(text, &a),
             [
                 ("“We are not giving up,”".to_string(), pell.clone()),
-                ("“We will be back next year with more boats.”".to_string(), pell.clone()),
+                (
+                    "“We will be back next year with more boats.”".to_string(),
+                    pell.clone()
+                ),
                 ("“Another paragraph of hers.”".to_string(), pell.clone()),
             ]
         );
@@ -168,7 +192,13 @@ mod markdown_articles {
             "See [the minutes](https://x.org/\"m\" \"The 'record'\") and `\"code\"` <b title=\"x\">.</b>\n",
         );
         let a = md(text);
-        assert_eq!(quotes(text, &a), [("“The vote stands.”".to_string(), Some("the mayor".to_string()))]);
+        assert_eq!(
+            quotes(text, &a),
+            [(
+                "“The vote stands.”".to_string(),
+                Some("the mayor".to_string())
+            )]
+        );
         assert!(a.findings.is_empty(), "{:?}", a.findings);
         // The same text as plain text has quotations in all those places.
         let plain = analyze(text, Format::Text, &Settings::default());
@@ -215,7 +245,10 @@ mod markdown_articles {
     fn settings_reach_the_core_and_the_findings() {
         let text = "“We will rebuild,” Ana Ruiz harrumphed.\n";
         let plain = analyze(text, Format::Text, &Settings::default());
-        assert_eq!(plain.quotes[0].attribution, None, "`harrumphed` is not a built-in cue");
+        assert_eq!(
+            plain.quotes[0].attribution, None,
+            "`harrumphed` is not a built-in cue"
+        );
         let s = Settings::from_toml(
             "[cues]\nextra = [\"harrumphed\"]\n[rules]\nunattributed-quote = \"error\"\n",
             "sayso.toml",

@@ -147,7 +147,10 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Quotes(args) => ExitCode::from(run_files(Mode::Quotes, &args)),
         Command::Check(args) => ExitCode::from(run_files(Mode::Check, &args)),
-        Command::Lsp { log_level, stdio: _ } => match crate::server::run_stdio(log_level) {
+        Command::Lsp {
+            log_level,
+            stdio: _,
+        } => match crate::server::run_stdio(log_level) {
             Ok(code) => code,
             Err(e) => {
                 eprintln!("sayso lsp: {e:#}");

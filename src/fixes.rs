@@ -156,7 +156,10 @@ fn is_opening_context(c: Option<char>) -> bool {
         None => true,
         Some(c) => {
             c.is_whitespace()
-                || matches!(c, '(' | '[' | '{' | '—' | '–' | '-' | '/' | '“' | '‘' | '"' | '\'' | '«' | '„')
+                || matches!(
+                    c,
+                    '(' | '[' | '{' | '—' | '–' | '-' | '/' | '“' | '‘' | '"' | '\'' | '«' | '„'
+                )
         }
     }
 }
@@ -241,7 +244,11 @@ fn classify(cx: &Context<'_>, at: usize, c: char, para: &Range<usize>) -> Option
             // Only inside a quotation's content (a nested quotation); a
             // straight double mark the core left unpaired stays as it is.
             content_at(cx.analysis, at)?;
-            Some(if is_opening_context(prev) { '“' } else { '”' })
+            Some(if is_opening_context(prev) {
+                '“'
+            } else {
+                '”'
+            })
         }
         _ => None,
     }
@@ -258,7 +265,8 @@ fn has_single_closer(cx: &Context<'_>, from: usize, to: usize) -> bool {
     while let Some((_, c)) = iter.next() {
         if c == '\'' {
             let next = iter.peek().map(|&(_, n)| n);
-            let after_word = prev.is_some_and(|p| p.is_alphanumeric() || matches!(p, '.' | ',' | '!' | '?' | '…'));
+            let after_word = prev
+                .is_some_and(|p| p.is_alphanumeric() || matches!(p, '.' | ',' | '!' | '?' | '…'));
             if after_word && !next.is_some_and(char::is_alphanumeric) {
                 return true;
             }
@@ -398,9 +406,8 @@ fn sentence_end(cx: &Context<'_>, q: &Quote, para_end: usize) -> Option<usize> {
                 continue;
             }
         }
-        if next.is_none() {
-            return None; // the paragraph's end: the other fix
-        }
+        // At the paragraph's end it is the other fix.
+        next?;
         return Some(from + end);
     }
     None
@@ -471,7 +478,12 @@ fn short_name(cx: &Context<'_>, entity: usize) -> Option<String> {
                     let words: Vec<&str> = e
                         .name
                         .split_whitespace()
-                        .filter(|w| !matches!(w.trim_end_matches('.').trim_end_matches(','), "Jr" | "Sr" | "II" | "III" | "IV"))
+                        .filter(|w| {
+                            !matches!(
+                                w.trim_end_matches('.').trim_end_matches(','),
+                                "Jr" | "Sr" | "II" | "III" | "IV"
+                            )
+                        })
                         .collect();
                     words.last()?.to_string()
                 }
@@ -517,7 +529,7 @@ fn recent_speakers(analysis: &Analysis, at: usize) -> Vec<usize> {
                 .map(|m| (m.range.end, m.entity)),
         )
         .collect();
-    seen.sort_by(|a, b| b.0.cmp(&a.0));
+    seen.sort_by_key(|s| std::cmp::Reverse(s.0));
     let mut out: Vec<usize> = Vec::new();
     for (_, e) in seen {
         if !out.contains(&e) {
@@ -534,7 +546,10 @@ const MAX_SPEAKERS: usize = 3;
 fn template_edits(cx: &Context<'_>, q: &Quote, name: &str) -> Vec<Edit> {
     let close_start = q.content.end.min(q.range.end);
     let end = q.range.end;
-    let last = cx.prose.get(q.content.clone()).and_then(|c| c.chars().next_back());
+    let last = cx
+        .prose
+        .get(q.content.clone())
+        .and_then(|c| c.chars().next_back());
     let para = paragraph_at(cx.analysis, q.range.start, cx.text.len());
     let rest = cx.prose.get(end..para.end.max(end)).unwrap_or("");
     let after = rest.chars().next();
@@ -631,7 +646,9 @@ pub fn silence(cx: &Context<'_>, quote: QuoteId) -> Option<Fix> {
         Edit::insert(start, OFF)
     } else {
         let prev_line_end = text[..line_start].trim_end_matches(['\n', '\r']).len();
-        let prev_line_start = text[..prev_line_end].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let prev_line_start = text[..prev_line_end]
+            .rfind(['\n', '\r'])
+            .map_or(0, |i| i + 1);
         let prev_trimmed = text[prev_line_start..prev_line_end].trim_end();
         let last_at = prev_line_start + prev_trimmed.len();
         let last_is_prose = line_start > 0
@@ -661,7 +678,8 @@ pub fn silence(cx: &Context<'_>, quote: QuoteId) -> Option<Fix> {
         }
     };
     Some(Fix {
-        title: "Silence Sayso for this quotation (<!-- sayso off --> … <!-- sayso on -->)".to_string(),
+        title: "Silence Sayso for this quotation (<!-- sayso off --> … <!-- sayso on -->)"
+            .to_string(),
         edits: vec![off, Edit::insert(q.range.end, ON)],
         preferred: false,
     })
@@ -675,28 +693,36 @@ pub fn match_marks(cx: &Context<'_>, quote: QuoteId) -> Option<Fix> {
     let q = cx.analysis.quotes.get(quote)?;
     let close = q.close?;
     let close_at = q.range.end.checked_sub(close.len_utf8())?;
-    if cx.char_at(close_at) != Some(close) || !cx.is_prose(close_at) || closing_for(q.open) == close {
+    if cx.char_at(close_at) != Some(close) || !cx.is_prose(close_at) || closing_for(q.open) == close
+    {
         return None;
     }
     let straight = |c: char| c == '"' || c == '\'';
-    let (edit, title) = if straight(q.open) && !straight(close) && cx.char_at(q.range.start) == Some(q.open) {
-        let open = match q.open {
-            '"' => '“',
-            _ => '‘',
-        };
-        if closing_for(open) != close {
-            let c = closing_for(q.open);
-            (Edit::replace(close_at..q.range.end, c.to_string()), format!("Close with {c} to match {}", q.open))
+    let (edit, title) =
+        if straight(q.open) && !straight(close) && cx.char_at(q.range.start) == Some(q.open) {
+            let open = match q.open {
+                '"' => '“',
+                _ => '‘',
+            };
+            if closing_for(open) != close {
+                let c = closing_for(q.open);
+                (
+                    Edit::replace(close_at..q.range.end, c.to_string()),
+                    format!("Close with {c} to match {}", q.open),
+                )
+            } else {
+                (
+                    Edit::replace(q.range.start..q.range.start + 1, open.to_string()),
+                    format!("Open with {open} to match {close}"),
+                )
+            }
         } else {
+            let c = closing_for(q.open);
             (
-                Edit::replace(q.range.start..q.range.start + 1, open.to_string()),
-                format!("Open with {open} to match {close}"),
+                Edit::replace(close_at..q.range.end, c.to_string()),
+                format!("Close with {c} to match {}", q.open),
             )
-        }
-    } else {
-        let c = closing_for(q.open);
-        (Edit::replace(close_at..q.range.end, c.to_string()), format!("Close with {c} to match {}", q.open))
-    };
+        };
     Some(Fix {
         title,
         edits: vec![edit],
@@ -723,11 +749,19 @@ mod tests {
             analysis: &analysis,
             format,
         };
-        let offset = before.find(at).unwrap_or_else(|| panic!("{at:?} not in {before:?}"));
-        let q = analysis
-            .quote_at(offset)
-            .unwrap_or_else(|| panic!("no quotation at {at:?} in {before:?}: {:?}", analysis.quotes));
-        let got: Vec<String> = fixer(&cx, q).iter().map(|f| apply(before, &f.edits)).collect();
+        let offset = before
+            .find(at)
+            .unwrap_or_else(|| panic!("{at:?} not in {before:?}"));
+        let q = analysis.quote_at(offset).unwrap_or_else(|| {
+            panic!(
+                "no quotation at {at:?} in {before:?}: {:?}",
+                analysis.quotes
+            )
+        });
+        let got: Vec<String> = fixer(&cx, q)
+            .iter()
+            .map(|f| apply(before, &f.edits))
+            .collect();
         assert_eq!(got, after, "fixes of {at:?} in {before:?}");
     }
 
@@ -884,7 +918,9 @@ mod tests {
 
     #[test]
     fn silence_in_markdown() {
-        let md = |before: &str, at: &str, after: &str| check(Format::Markdown, before, at, silence_fix, &[after]);
+        let md = |before: &str, at: &str, after: &str| {
+            check(Format::Markdown, before, at, silence_fix, &[after])
+        };
         // Prose before it on the line: inline.
         md(
             "The sign read “Closed for good.” on Monday.\n",
@@ -974,26 +1010,53 @@ mod tests {
 
     #[test]
     fn titles_and_preferred() {
-        let before = "“We are ready,” said Dana Pell.\n\nOn Monday: “Nobody saw it coming. We wait\n";
+        let before =
+            "“We are ready,” said Dana Pell.\n\nOn Monday: “Nobody saw it coming. We wait\n";
         let p = prose(before, Format::Text);
         let analysis = analyze(&p.text);
-        let cx = Context { text: before, prose: &p.text, analysis: &analysis, format: Format::Text };
+        let cx = Context {
+            text: before,
+            prose: &p.text,
+            analysis: &analysis,
+            format: Format::Text,
+        };
         let q = analysis.quote_at(before.find("Nobody").unwrap()).unwrap();
-        let fixes: Vec<(String, bool)> = close_quote(&cx, q).into_iter().map(|f| (f.title, f.preferred)).collect();
+        let fixes: Vec<(String, bool)> = close_quote(&cx, q)
+            .into_iter()
+            .map(|f| (f.title, f.preferred))
+            .collect();
         assert_eq!(
             fixes,
             [
-                ("Close the quotation with ” at the end of its sentence".to_string(), true),
-                ("Close the quotation with ” at the end of the paragraph".to_string(), false),
+                (
+                    "Close the quotation with ” at the end of its sentence".to_string(),
+                    true
+                ),
+                (
+                    "Close the quotation with ” at the end of the paragraph".to_string(),
+                    false
+                ),
             ]
         );
         // Attribution to a pronoun-less person uses the surname.
-        let before = "“We are ready,” said Dana Pell.\n\nThe council met.\n\n“Nobody saw it coming.”\n";
+        let before =
+            "“We are ready,” said Dana Pell.\n\nThe council met.\n\n“Nobody saw it coming.”\n";
         let analysis = analyze(before);
-        let cx = Context { text: before, prose: before, analysis: &analysis, format: Format::Text };
+        let cx = Context {
+            text: before,
+            prose: before,
+            analysis: &analysis,
+            format: Format::Text,
+        };
         let q = analysis.quote_at(before.find("Nobody").unwrap()).unwrap();
-        let titles: Vec<(String, bool)> = attribute(&cx, q).into_iter().map(|f| (f.title, f.preferred)).collect();
-        assert_eq!(titles, [("Attribute to Pell: `, Pell said.`".to_string(), true)]);
+        let titles: Vec<(String, bool)> = attribute(&cx, q)
+            .into_iter()
+            .map(|f| (f.title, f.preferred))
+            .collect();
+        assert_eq!(
+            titles,
+            [("Attribute to Pell: `, Pell said.`".to_string(), true)]
+        );
     }
 
     proptest::proptest! {

@@ -95,10 +95,8 @@ pub fn mask(text: &str) -> Masked {
                     html.push(range);
                 }
             }
-            Event::End(_) => {
-                if open.pop() == Some(true) {
-                    hidden = hidden.saturating_sub(1);
-                }
+            Event::End(_) if open.pop() == Some(true) => {
+                hidden = hidden.saturating_sub(1);
             }
             Event::Text(t) if hidden == 0 => keep(text, &mut out, range, &t),
             Event::InlineHtml(_) => html.push(range),
@@ -263,7 +261,10 @@ mod mask_cases {
     /// `(markdown, expected mask)`, spaces of the mask shown as `·`.
     const CASES: &[(&str, &str)] = &[
         // Headings: the markers go, the headline stays.
-        ("# ‘Active’ talks, says Kremlin #\n", "··‘Active’·talks,·says·Kremlin··\n"),
+        (
+            "# ‘Active’ talks, says Kremlin #\n",
+            "··‘Active’·talks,·says·Kremlin··\n",
+        ),
         ("Setext “head”\n====\n", "Setext·“head”\n····\n"),
         // Blockquotes: markers go, the quotation stays where it was.
         (
@@ -273,7 +274,10 @@ mod mask_cases {
         // Lists and emphasis markers.
         ("- “Go *now*,” she said.\n", "··“Go··now·,”·she·said.\n"),
         // Inline code, with a multi-byte character inside.
-        ("He typed `say “hé”` twice.\n", "He·typed·················twice.\n"),
+        (
+            "He typed `say “hé”` twice.\n",
+            "He·typed·················twice.\n",
+        ),
         // Links: text is prose, destination and title are not.
         (
             "[“Yes,” he said](https://x.org/a \"T\") ok\n",
@@ -282,9 +286,15 @@ mod mask_cases {
         // Images: alt text is prose.
         ("![A “sign”](i.png)\n", "··A·“sign”········\n"),
         // Autolinks and e-mail autolinks are not prose.
-        ("See <https://x.org/'a'> or <a@b.org>.\n", "See·····················or··········.\n"),
+        (
+            "See <https://x.org/'a'> or <a@b.org>.\n",
+            "See·····················or··········.\n",
+        ),
         // Inline HTML.
-        ("A <span class=\"q\">“word”</span> here.\n", "A·················“word”········here.\n"),
+        (
+            "A <span class=\"q\">“word”</span> here.\n",
+            "A·················“word”········here.\n",
+        ),
         // Escapes: the backslash goes, the mark stays.
         ("\\\"Hi,\\\" she said.\n", "·\"Hi,·\"·she·said.\n"),
         // Character references: the character, then spaces.
@@ -292,20 +302,32 @@ mod mask_cases {
         // Hard breaks.
         ("one\\\ntwo  \nthree\n", "one·\ntwo··\nthree\n"),
         // Footnotes: the reference goes, the definition is prose.
-        ("Text[^1].\n\n[^1]: “Note.”\n", "Text····.\n\n······“Note.”\n"),
+        (
+            "Text[^1].\n\n[^1]: “Note.”\n",
+            "Text····.\n\n······“Note.”\n",
+        ),
         // Task lists.
         ("- [x] “Done”\n", "······“Done”\n"),
         // Reference definitions.
-        ("[a]: https://x.org \"Title\"\n", "··························\n"),
+        (
+            "[a]: https://x.org \"Title\"\n",
+            "··························\n",
+        ),
         // Tables: cells are prose, pipes and the delimiter row are not.
-        ("| “a” | b |\n|---|---|\n| c | d |\n", "··“a”···b··\n·········\n··c···d··\n"),
+        (
+            "| “a” | b |\n|---|---|\n| c | d |\n",
+            "··“a”···b··\n·········\n··c···d··\n",
+        ),
         // YAML front matter, then the headline.
         (
             "---\ntitle: \"Ruiz: ‘No’\"\n---\n# ‘No’\n",
             "···\n·······················\n···\n··‘No’\n",
         ),
         // TOML front matter.
-        ("+++\ntitle = \"x\"\n+++\nBody.\n", "···\n···········\n···\nBody.\n"),
+        (
+            "+++\ntitle = \"x\"\n+++\nBody.\n",
+            "···\n···········\n···\nBody.\n",
+        ),
         // `---` later in the file is a thematic break, not front matter.
         ("Para.\n\n---\n\nMore.\n", "Para.\n\n···\n\nMore.\n"),
         // Fenced code keeps its lines, blank.
@@ -316,16 +338,26 @@ mod mask_cases {
         // Indented code.
         ("Text.\n\n    \"x\" = 1\n", "Text.\n\n···········\n"),
         // HTML blocks, over several lines.
-        ("<div class=\"a\">\n“Hi”\n</div>\n", "···············\n········\n······\n"),
+        (
+            "<div class=\"a\">\n“Hi”\n</div>\n",
+            "···············\n········\n······\n",
+        ),
         // Inline code and inline HTML over a line break keep the break.
-        ("a `b\nc` d <!-- e\nf --> g\n", "a···\n···d·······\n······g\n"),
+        (
+            "a `b\nc` d <!-- e\nf --> g\n",
+            "a···\n···d·······\n······g\n",
+        ),
         // CRLF line ends are kept as they are.
-        ("> “Hi,” he said.\r\n> Bye.\r\n", "··“Hi,”·he·said.\r\n··Bye.\r\n"),
+        (
+            "> “Hi,” he said.\r\n> Bye.\r\n",
+            "··“Hi,”·he·said.\r\n··Bye.\r\n",
+        ),
     ];
 
     #[test]
     fn silenced_regions_between_off_and_on() {
-        let text = "A.\n\n<!-- sayso off -->\n“X.”\n\n<!-- Sayso  ON -->\nB <!--sayso off--> “Y.”\n";
+        let text =
+            "A.\n\n<!-- sayso off -->\n“X.”\n\n<!-- Sayso  ON -->\nB <!--sayso off--> “Y.”\n";
         let m = mask(text);
         let off1 = text.find("<!-- sayso off -->").unwrap() + "<!-- sayso off -->".len();
         let on = text.find("<!-- Sayso  ON -->").unwrap();
@@ -344,7 +376,8 @@ mod mask_cases {
     #[test]
     fn directives_only_in_html() {
         // In code, in inline code, or with other words: not a directive.
-        let text = "```\n<!-- sayso off -->\n```\n\n`<!-- sayso off -->` and <!-- sayso off please -->\n";
+        let text =
+            "```\n<!-- sayso off -->\n```\n\n`<!-- sayso off -->` and <!-- sayso off please -->\n";
         assert_eq!(mask(text).silenced, Vec::<Range<usize>>::new());
         // `on` without `off`, and a repeated `off`, change nothing.
         let text = "<!-- sayso on -->\na\n<!-- sayso off -->\nb\n<!-- sayso off -->\nc\n<!-- sayso on -->\n";
@@ -378,10 +411,45 @@ mod mask_props {
     /// and astral characters, character references, line breaks.
     fn piece() -> impl Strategy<Value = &'static str> {
         prop::sample::select(vec![
-            "# ", "> ", "- ", "1. ", "*", "_", "`", "```\n", "    ", "<!-- sayso off -->",
-            "<!-- sayso on -->", "<div>", "</div>", "<http://a.b>", "[", "](u \"t\")", "![",
-            "\\", "&ldquo;", "&#8221;", "&amp", "---\n", "+++\n", "|", "[^1]", "\n", "\r\n",
-            "\n\n", "“", "”", "\"", "'", "’", "é", "😀", "\u{a0}", "word", " ", "said",
+            "# ",
+            "> ",
+            "- ",
+            "1. ",
+            "*",
+            "_",
+            "`",
+            "```\n",
+            "    ",
+            "<!-- sayso off -->",
+            "<!-- sayso on -->",
+            "<div>",
+            "</div>",
+            "<http://a.b>",
+            "[",
+            "](u \"t\")",
+            "![",
+            "\\",
+            "&ldquo;",
+            "&#8221;",
+            "&amp",
+            "---\n",
+            "+++\n",
+            "|",
+            "[^1]",
+            "\n",
+            "\r\n",
+            "\n\n",
+            "“",
+            "”",
+            "\"",
+            "'",
+            "’",
+            "é",
+            "😀",
+            "\u{a0}",
+            "word",
+            " ",
+            "said",
         ])
     }
 

@@ -313,11 +313,19 @@ impl Settings {
                 Some(inner @ Value::Object(_)) => inner,
                 Some(Value::Null) | None => value,
                 Some(other) => {
-                    return Err(fail(format!("`sayso` should be an object, not {other}"), None))
+                    return Err(fail(
+                        format!("`sayso` should be an object, not {other}"),
+                        None,
+                    ))
                 }
             },
             Value::Null => return Ok((Settings::default(), Vec::new())),
-            other => return Err(fail(format!("settings should be an object, not {other}"), None)),
+            other => {
+                return Err(fail(
+                    format!("settings should be an object, not {other}"),
+                    None,
+                ))
+            }
         };
         let Value::Object(map) = value else {
             return Ok((Settings::default(), Vec::new()));
@@ -332,9 +340,12 @@ impl Settings {
             let v = match (k.as_str(), v) {
                 (_, Value::Null) => continue,
                 ("cues" | "titles", Value::Array(_)) => serde_json::json!({ "extra": v }),
-                (_, Value::Object(o)) => {
-                    Value::Object(o.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect())
-                }
+                (_, Value::Object(o)) => Value::Object(
+                    o.iter()
+                        .filter(|(_, v)| !v.is_null())
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                ),
                 _ => v.clone(),
             };
             known.insert(k.clone(), v);
@@ -363,8 +374,18 @@ impl Settings {
             patterns(pattern).map_err(|e| format!("in `exclude`: {e}"))?;
         }
         Ok(Settings {
-            extra_cues: raw.cues.extra.iter().map(|w| w.trim().to_string()).collect(),
-            extra_titles: raw.titles.extra.iter().map(|w| w.trim().to_string()).collect(),
+            extra_cues: raw
+                .cues
+                .extra
+                .iter()
+                .map(|w| w.trim().to_string())
+                .collect(),
+            extra_titles: raw
+                .titles
+                .extra
+                .iter()
+                .map(|w| w.trim().to_string())
+                .collect(),
             rules: raw.rules,
             exclude: raw.exclude,
         })
@@ -576,7 +597,10 @@ mismatched-quote = "off"
             }
         );
         assert_eq!(s.options().extra_cues, ["opined", "went on to say"]);
-        assert_eq!(Settings::from_toml("", ORIGIN).unwrap(), Settings::default());
+        assert_eq!(
+            Settings::from_toml("", ORIGIN).unwrap(),
+            Settings::default()
+        );
     }
 
     /// `(file text, error as displayed, key)`.
@@ -629,7 +653,11 @@ mismatched-quote = "off"
         for (text, want, key) in BAD {
             let e = Settings::from_toml(text, ORIGIN).unwrap_err();
             if e.to_string() != *want || e.key.as_deref() != *key {
-                wrong.push(format!("{text:?}\n  got  {:?} key {:?}\n  want {want:?} key {key:?}", e.to_string(), e.key));
+                wrong.push(format!(
+                    "{text:?}\n  got  {:?} key {:?}\n  want {want:?} key {key:?}",
+                    e.to_string(),
+                    e.key
+                ));
             }
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
@@ -640,7 +668,12 @@ mismatched-quote = "off"
         for rule in RULES {
             let text = format!("[rules]\n{} = \"hint\"\n", rule.code());
             let s = Settings::from_toml(&text, ORIGIN).unwrap();
-            assert_eq!(s.rules.level(rule.code()), Some(Level::Hint), "{}", rule.code());
+            assert_eq!(
+                s.rules.level(rule.code()),
+                Some(Level::Hint),
+                "{}",
+                rule.code()
+            );
         }
     }
 
@@ -667,8 +700,14 @@ mismatched-quote = "off"
         assert_eq!(ignored, ["trace"]);
         let nested = json!({ "sayso": bare });
         assert_eq!(Settings::from_json(&nested).unwrap().0, want);
-        assert_eq!(Settings::from_json(&json!(null)).unwrap().0, Settings::default());
-        assert_eq!(Settings::from_json(&json!({})).unwrap().0, Settings::default());
+        assert_eq!(
+            Settings::from_json(&json!(null)).unwrap().0,
+            Settings::default()
+        );
+        assert_eq!(
+            Settings::from_json(&json!({})).unwrap().0,
+            Settings::default()
+        );
 
         let e = Settings::from_json(&json!({"rules": {"unatributed-quote": "off"}})).unwrap_err();
         assert_eq!(e.key.as_deref(), Some("unatributed-quote"));
@@ -682,7 +721,10 @@ mismatched-quote = "off"
             "editor settings: `loud` is not a severity: use one of `error`, `warning`, `info`, `hint`, `off`"
         );
         let e = Settings::from_json(&json!("warning")).unwrap_err();
-        assert_eq!(e.to_string(), "editor settings: settings should be an object, not \"warning\"");
+        assert_eq!(
+            e.to_string(),
+            "editor settings: settings should be an object, not \"warning\""
+        );
     }
 
     fn finding(code: &'static str, severity: Severity) -> Finding {
@@ -701,30 +743,85 @@ mismatched-quote = "off"
         // (setting, finding's code and severity, result)
         let cases: &[(&str, &'static str, Severity, Option<Severity>)] = &[
             ("", "unattributed-quote", Warning, Some(Warning)),
-            ("unattributed-quote = \"error\"", "unattributed-quote", Warning, Some(Error)),
+            (
+                "unattributed-quote = \"error\"",
+                "unattributed-quote",
+                Warning,
+                Some(Error),
+            ),
             // A scare-quote hint is not raised…
-            ("unattributed-quote = \"error\"", "unattributed-quote", Hint, Some(Hint)),
+            (
+                "unattributed-quote = \"error\"",
+                "unattributed-quote",
+                Hint,
+                Some(Hint),
+            ),
             // …but an "off" rule drops it too.
-            ("unattributed-quote = \"off\"", "unattributed-quote", Hint, None),
-            ("unattributed-quote = \"info\"", "unattributed-quote", Warning, Some(Info)),
-            ("unattributed-quote = \"info\"", "unattributed-quote", Hint, Some(Hint)),
-            ("unclosed-quote = \"warning\"", "unclosed-quote", Error, Some(Warning)),
-            ("unclosed-quote = \"hint\"", "mismatched-quote", Warning, Some(Warning)),
-            ("mismatched-quote = \"off\"", "mismatched-quote", Warning, None),
+            (
+                "unattributed-quote = \"off\"",
+                "unattributed-quote",
+                Hint,
+                None,
+            ),
+            (
+                "unattributed-quote = \"info\"",
+                "unattributed-quote",
+                Warning,
+                Some(Info),
+            ),
+            (
+                "unattributed-quote = \"info\"",
+                "unattributed-quote",
+                Hint,
+                Some(Hint),
+            ),
+            (
+                "unclosed-quote = \"warning\"",
+                "unclosed-quote",
+                Error,
+                Some(Warning),
+            ),
+            (
+                "unclosed-quote = \"hint\"",
+                "mismatched-quote",
+                Warning,
+                Some(Warning),
+            ),
+            (
+                "mismatched-quote = \"off\"",
+                "mismatched-quote",
+                Warning,
+                None,
+            ),
         ];
         for &(setting, code, sev, want) in cases {
             let s = Settings::from_toml(&format!("[rules]\n{setting}\n"), ORIGIN).unwrap();
-            assert_eq!(s.severity(&finding(code, sev)), want, "{setting} on {code} {sev:?}");
+            assert_eq!(
+                s.severity(&finding(code, sev)),
+                want,
+                "{setting} on {code} {sev:?}"
+            );
         }
-        let s = Settings::from_toml("[rules]\nmismatched-quote = \"off\"\nunclosed-quote = \"info\"\n", ORIGIN).unwrap();
-        let mut fs = vec![finding("mismatched-quote", Warning), finding("unclosed-quote", Error)];
+        let s = Settings::from_toml(
+            "[rules]\nmismatched-quote = \"off\"\nunclosed-quote = \"info\"\n",
+            ORIGIN,
+        )
+        .unwrap();
+        let mut fs = vec![
+            finding("mismatched-quote", Warning),
+            finding("unclosed-quote", Error),
+        ];
         s.apply(&mut fs);
         assert_eq!(fs, [finding("unclosed-quote", Info)]);
     }
 
     #[test]
     fn file_settings_over_editor_settings() {
-        let file = Settings::from_toml("[rules]\nunattributed-quote = \"off\"\n[cues]\nextra = [\"opined\"]\n", ORIGIN).unwrap();
+        let file = Settings::from_toml(
+            "[rules]\nunattributed-quote = \"off\"\n[cues]\nextra = [\"opined\"]\n",
+            ORIGIN,
+        )
+        .unwrap();
         let (editor, _) = Settings::from_json(&serde_json::json!({
             "rules": {"unattributed-quote": "warning", "unclosed-quote": "hint"},
             "cues": ["mused", "opined"]
@@ -741,7 +838,12 @@ mismatched-quote = "off"
     fn exclude_patterns_like_gitignore() {
         let base = Path::new("/news");
         let s = Settings {
-            exclude: vec!["drafts/**".into(), "*.notes.md".into(), "/archive".into(), "tmp/".into()],
+            exclude: vec![
+                "drafts/**".into(),
+                "*.notes.md".into(),
+                "/archive".into(),
+                "tmp/".into(),
+            ],
             ..Settings::default()
         };
         let ex = Exclude::new(base, &s).unwrap();
@@ -772,7 +874,10 @@ mismatched-quote = "off"
         std::fs::create_dir_all(dir.path().join("c/d")).unwrap();
         std::fs::write(&outer, "").unwrap();
         std::fs::write(dir.path().join("a").join(FILE_NAME), "").unwrap();
-        assert_eq!(find_file(&inner_dir), Some(dir.path().join("a").join(FILE_NAME)));
+        assert_eq!(
+            find_file(&inner_dir),
+            Some(dir.path().join("a").join(FILE_NAME))
+        );
         assert_eq!(find_file(&dir.path().join("c/d")), Some(outer));
     }
 
@@ -781,9 +886,18 @@ mismatched-quote = "off"
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join(FILE_NAME);
         let e = Settings::load(&p).unwrap_err();
-        assert_eq!(e.to_string(), format!("{}: cannot read: no such file or directory", p.display()));
+        assert_eq!(
+            e.to_string(),
+            format!("{}: cannot read: no such file or directory", p.display())
+        );
         std::fs::write(&p, b"[cues]\nextra = [\"caf\xe9\"]\n").unwrap();
         let e = Settings::load(&p).unwrap_err();
-        assert_eq!(e.to_string(), format!("{}:2:14: not valid UTF-8: save the file as UTF-8", p.display()));
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{}:2:14: not valid UTF-8: save the file as UTF-8",
+                p.display()
+            )
+        );
     }
 }

@@ -98,7 +98,10 @@ fn markdown_quotes_are_prose_only_with_exact_offsets() {
         quotes[1]["speaker"]["mention"],
         json!({"start": mention, "end": mention + "Dana Whitlock".len()})
     );
-    assert_eq!(quotes[0]["start"], json!(at(ARTICLE_MD, "‘We rebuild,’ says")));
+    assert_eq!(
+        quotes[0]["start"],
+        json!(at(ARTICLE_MD, "‘We rebuild,’ says"))
+    );
 }
 
 #[test]
@@ -126,7 +129,9 @@ fn markdown_check_silences_the_off_region() {
     assert_eq!(o.status.code(), Some(1));
     let diags = json_lines(&o)[0]["diagnostics"].as_array().unwrap().clone();
     assert!(
-        diags.iter().any(|d| d["start"] == json!(at(ARTICLE_MD, "“A line"))),
+        diags
+            .iter()
+            .any(|d| d["start"] == json!(at(ARTICLE_MD, "“A line"))),
         "{diags:?}"
     );
 }
@@ -144,7 +149,12 @@ fn format_flag_reads_standard_input_as_markdown() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
         let o = child.wait_with_output().unwrap();
         json_lines(&o)[0]["quotes"].as_array().unwrap().len()
     };
@@ -185,7 +195,11 @@ fn sayso_toml_sets_severities_cues_and_excludes() {
             "other/loose.md:3:1: warning: no speaker found for this quotation: add who said it (e.g. `, NAME said`) [unattributed-quote]",
         ]
     );
-    assert_eq!(o.status.code(), Some(1), "the warning in other/ fails the check");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the warning in other/ fails the check"
+    );
     assert!(stderr(&o).contains("in 3 files"), "{}", stderr(&o));
 
     // The extra cue finds the speaker.
@@ -205,7 +219,10 @@ fn sayso_toml_sets_severities_cues_and_excludes() {
     assert_eq!(o.status.code(), Some(0), "only an info");
 
     // --config applies one file to everything.
-    let o = sayso(root, &["check", "--config", "desk/sayso.toml", "other/loose.md"]);
+    let o = sayso(
+        root,
+        &["check", "--config", "desk/sayso.toml", "other/loose.md"],
+    );
     assert_eq!(o.status.code(), Some(0));
     assert!(check_lines(&o)[0].contains(": info: "));
 }

@@ -77,7 +77,10 @@ fn apply_action(text: &str, action: &Value) -> String {
     let edits: Vec<Value> = if let Some(changes) = edit["changes"].as_object() {
         changes.values().next().unwrap().as_array().unwrap().clone()
     } else {
-        edit["documentChanges"][0]["edits"].as_array().unwrap().clone()
+        edit["documentChanges"][0]["edits"]
+            .as_array()
+            .unwrap()
+            .clone()
     };
     let mut spans: Vec<(usize, usize, String)> = edits
         .iter()
@@ -151,7 +154,10 @@ fn markdown_documents_analyse_prose_only_and_silence_off_regions() {
     let (line, ch) = common::lsp_position(MD, MD.find("An old").unwrap(), false);
     let hover = c.hover(uri, line, ch).expect("hover in a silenced region");
     assert!(hover.contains("No reporting cue"), "{hover}");
-    assert!(hover.contains("silenced here (`<!-- sayso off -->`)"), "{hover}");
+    assert!(
+        hover.contains("silenced here (`<!-- sayso off -->`)"),
+        "{hover}"
+    );
     // The blockquote's quotation is attributed.
     let (line, ch) = common::lsp_position(MD, MD.find("The pier").unwrap(), false);
     let hover = c.hover(uri, line, ch).unwrap();
@@ -182,10 +188,17 @@ fn markdown_by_uri_and_edits_keep_offsets_exact() {
     let uri = "file:///news/b.md";
     let text = "Intro with `code`.\n\n“A line nobody said.”\n";
     open(&mut c, uri, "plaintext", 1, text);
-    assert_eq!(summary(text, &c.diagnostics(uri, 1))[0].2, "“A line nobody said.”");
+    assert_eq!(
+        summary(text, &c.diagnostics(uri, 1))[0].2,
+        "“A line nobody said.”"
+    );
     // Insert an emoji and a code span before the quotation.
     let at = text.find("Intro").unwrap();
-    c.change(uri, 2, json!([{"range": lsp_range(text, at..at, false), "text": "😀 `x` "}]));
+    c.change(
+        uri,
+        2,
+        json!([{"range": lsp_range(text, at..at, false), "text": "😀 `x` "}]),
+    );
     let text2 = format!("😀 `x` {text}");
     let d = c.diagnostics(uri, 2);
     assert_eq!(summary(&text2, &d)[0].2, "“A line nobody said.”");
@@ -214,7 +227,11 @@ fn settings_file_severities_and_bad_file_reporting() {
     open(&mut c, &uri_b, "plaintext", 1, text_b);
     assert_eq!(
         summary(text_b, &c.diagnostics(&uri_b, 1)),
-        [("unattributed-quote".to_string(), 1, "“A line nobody said at all.”".to_string())]
+        [(
+            "unattributed-quote".to_string(),
+            1,
+            "“A line nobody said at all.”".to_string()
+        )]
     );
 
     // A bad edit of the file: a message, a diagnostic on sayso.toml naming
@@ -227,7 +244,10 @@ fn settings_file_severities_and_bad_file_reporting() {
     );
     let msg = c.wait_for("showMessage", |v| v["method"] == "window/showMessage");
     let m = msg["params"]["message"].as_str().unwrap();
-    assert!(m.contains("sayso.toml:2:1: unknown key `unattributed` in [rules]"), "{m}");
+    assert!(
+        m.contains("sayso.toml:2:1: unknown key `unattributed` in [rules]"),
+        "{m}"
+    );
     assert!(m.contains("last good"), "{m}");
     let pd = c.wait_for("sayso.toml diagnostics", |v| {
         v["method"] == "textDocument/publishDiagnostics" && v["params"]["uri"] == toml_uri
@@ -235,14 +255,24 @@ fn settings_file_severities_and_bad_file_reporting() {
     let diag = &pd["params"]["diagnostics"][0];
     assert_eq!(diag["range"]["start"], json!({"line": 1, "character": 0}));
     assert_eq!(diag["range"]["end"], json!({"line": 1, "character": 12}));
-    assert!(diag["message"].as_str().unwrap().starts_with("unknown key `unattributed`"));
+    assert!(diag["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("unknown key `unattributed`"));
     // Still an error in b.txt: the last good settings.
     c.change(&uri_b, 2, json!([{"text": text_b}]));
     assert_eq!(summary(text_b, &c.diagnostics(&uri_b, 2))[0].1, 1);
 
     // Fixed: the file's diagnostic is cleared, the new severity applies.
-    std::fs::write(root.join("sayso.toml"), "[rules]\nunattributed-quote = \"hint\"\n").unwrap();
-    c.notify("textDocument/didSave", json!({"textDocument": {"uri": toml_uri}}));
+    std::fs::write(
+        root.join("sayso.toml"),
+        "[rules]\nunattributed-quote = \"hint\"\n",
+    )
+    .unwrap();
+    c.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": toml_uri}}),
+    );
     let pd = c.wait_for("sayso.toml cleared", |v| {
         v["method"] == "textDocument/publishDiagnostics" && v["params"]["uri"] == toml_uri
     });
@@ -259,7 +289,11 @@ fn settings_file_severities_and_bad_file_reporting() {
 fn a_bad_settings_file_at_start_is_reported_and_the_server_serves() {
     let dir = TempDir::new().unwrap();
     let root = dir.path();
-    std::fs::write(root.join("sayso.toml"), "exclude = [\"x\"]\n[titles]\nextras = []\n").unwrap();
+    std::fs::write(
+        root.join("sayso.toml"),
+        "exclude = [\"x\"]\n[titles]\nextras = []\n",
+    )
+    .unwrap();
     let mut c = Client::process("warn");
     start(&mut c, Some(root), Value::Null, json!({}));
     let msg = c.wait_for("showMessage", |v| v["method"] == "window/showMessage");
@@ -268,8 +302,16 @@ fn a_bad_settings_file_at_start_is_reported_and_the_server_serves() {
     let uri = format!("file://{}/a.txt", root.display());
     let text = "The harbour reopened.\n\n“A line nobody said at all.”\n";
     open(&mut c, &uri, "plaintext", 1, text);
-    assert_eq!(summary(text, &c.diagnostics(&uri, 1))[0].1, 2, "defaults: a warning");
-    assert!(c.stderr().contains("unknown key `extras`"), "{}", c.stderr());
+    assert_eq!(
+        summary(text, &c.diagnostics(&uri, 1))[0].1,
+        2,
+        "defaults: a warning"
+    );
+    assert!(
+        c.stderr().contains("unknown key `extras`"),
+        "{}",
+        c.stderr()
+    );
 }
 
 #[test]
@@ -303,7 +345,10 @@ fn editor_settings_initialization_options_and_did_change_configuration() {
         .map(|d| d["code"].as_str().unwrap())
         .collect();
     assert_eq!(codes, ["unclosed-quote"]);
-    assert_eq!(d["params"]["diagnostics"][0]["severity"], 1, "the default again");
+    assert_eq!(
+        d["params"]["diagnostics"][0]["severity"], 1,
+        "the default again"
+    );
 
     // A bad value: a message, nothing changes.
     c.notify(
@@ -316,15 +361,25 @@ fn editor_settings_initialization_options_and_did_change_configuration() {
         .unwrap()
         .contains("`loud` is not a severity"));
     c.change(uri, 2, json!([{"text": text}]));
-    let codes: Vec<String> = summary(text, &c.diagnostics(uri, 2)).into_iter().map(|d| d.0).collect();
+    let codes: Vec<String> = summary(text, &c.diagnostics(uri, 2))
+        .into_iter()
+        .map(|d| d.0)
+        .collect();
     assert_eq!(codes, ["unclosed-quote"]);
 }
 
 #[test]
 fn settings_are_pulled_once_when_the_client_offers_configuration() {
     let mut c = Client::in_memory();
-    start(&mut c, None, Value::Null, json!({"workspace": {"configuration": true}}));
-    let req = c.wait_for("workspace/configuration", |v| v["method"] == "workspace/configuration");
+    start(
+        &mut c,
+        None,
+        Value::Null,
+        json!({"workspace": {"configuration": true}}),
+    );
+    let req = c.wait_for("workspace/configuration", |v| {
+        v["method"] == "workspace/configuration"
+    });
     assert_eq!(req["params"]["items"], json!([{"section": "sayso"}]));
     let reply = json!({"jsonrpc": "2.0", "id": req["id"], "result": [{"rules": {"unattributed-quote": "error"}}]});
     c.send_raw(&frame(&serde_json::to_vec(&reply).unwrap()));
@@ -343,7 +398,10 @@ fn settings_are_pulled_once_when_the_client_offers_configuration() {
     assert_eq!(d["params"]["uri"], uri);
     // No second request for settings: the first message that is either a
     // settings request or the answer to a later request is the answer.
-    let id = c.send_request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
+    let id = c.send_request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
     let first = c.wait_for("settings request or answer", |v| {
         v["method"] == "workspace/configuration" || v["id"] == json!(id)
     });
@@ -367,7 +425,10 @@ Pell said: “The ferries will run every hour. Tickets go on sale Monday\n";
     open(&mut c, uri, "markdown", 1, text);
     let diags = c.diagnostics(uri, 1);
     assert_eq!(
-        summary(text, &diags).iter().map(|d| d.0.as_str()).collect::<Vec<_>>(),
+        summary(text, &diags)
+            .iter()
+            .map(|d| d.0.as_str())
+            .collect::<Vec<_>>(),
         ["unattributed-quote", "unclosed-quote"]
     );
 
@@ -384,13 +445,22 @@ Pell said: “The ferries will run every hour. Tickets go on sale Monday\n";
     assert_eq!(actions[0]["kind"], "quickfix");
     assert_eq!(actions[0]["isPreferred"], true);
     assert_eq!(actions[0]["diagnostics"][0]["code"], "unattributed-quote");
-    assert_eq!(actions[0]["edit"]["documentChanges"][0]["textDocument"]["version"], 1);
+    assert_eq!(
+        actions[0]["edit"]["documentChanges"][0]["textDocument"]["version"],
+        1
+    );
     let nobody = "\"Nobody saw it coming.\"";
     let after = |i: usize| apply_action(text, &actions[i]);
-    assert_eq!(after(0), text.replace(nobody, "\"Nobody saw it coming,\" Pell said."));
+    assert_eq!(
+        after(0),
+        text.replace(nobody, "\"Nobody saw it coming,\" Pell said.")
+    );
     assert_eq!(
         after(1),
-        text.replace(nobody, &format!("<!-- sayso off -->\n{nobody}<!-- sayso on -->"))
+        text.replace(
+            nobody,
+            &format!("<!-- sayso off -->\n{nobody}<!-- sayso on -->")
+        )
     );
     assert_eq!(after(2), text.replace(nobody, "“Nobody saw it coming.”"));
 

@@ -230,13 +230,18 @@ impl Backend {
             let diagnostic = Diagnostic {
                 range: position::to_lsp_range(&rope, span, self.encoding()),
                 severity: Some(DiagnosticSeverity::ERROR),
-                code: e.key.as_ref().map(|_| NumberOrString::String("unknown-key".to_string())),
+                code: e
+                    .key
+                    .as_ref()
+                    .map(|_| NumberOrString::String("unknown-key".to_string())),
                 source: Some(SOURCE.to_string()),
                 message: e.message.clone(),
                 ..Diagnostic::default()
             };
             self.settings_diagnostic.store(true, Ordering::SeqCst);
-            self.client.publish_diagnostics(uri, vec![diagnostic], None).await;
+            self.client
+                .publish_diagnostics(uri, vec![diagnostic], None)
+                .await;
         }
     }
 
@@ -406,7 +411,8 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let ours = self.with_config(|c| params.changes.iter().any(|ch| c.is_settings_file(&ch.uri)));
+        let ours =
+            self.with_config(|c| params.changes.iter().any(|ch| c.is_settings_file(&ch.uri)));
         if ours {
             self.reload_settings_file().await;
         }

@@ -97,7 +97,11 @@ pub fn code_actions(
         };
         if q.unclosed {
             let d = resolves("unclosed-quote", &q.range);
-            out.extend(fixes::close_quote(&cx, id).into_iter().map(|f| (f, d.clone())));
+            out.extend(
+                fixes::close_quote(&cx, id)
+                    .into_iter()
+                    .map(|f| (f, d.clone())),
+            );
         }
         if has("mismatched-quote") {
             let d = resolves("mismatched-quote", &q.range);
@@ -106,7 +110,11 @@ pub fn code_actions(
         if has("unattributed-quote") {
             let d = resolves("unattributed-quote", &q.range);
             if q.kind != QuoteKind::Scare {
-                out.extend(fixes::attribute(&cx, id).into_iter().map(|f| (f, d.clone())));
+                out.extend(
+                    fixes::attribute(&cx, id)
+                        .into_iter()
+                        .map(|f| (f, d.clone())),
+                );
             }
             out.extend(fixes::silence(&cx, id).map(|f| (f, d)));
         }

@@ -132,7 +132,9 @@ fn same_path(a: &Path, b: &Path) -> bool {
 pub fn is_empty_settings(v: &Value) -> bool {
     match v {
         Value::Null => true,
-        Value::Object(m) => m.is_empty() || (m.len() == 1 && m.get("sayso").is_some_and(Value::is_null)),
+        Value::Object(m) => {
+            m.is_empty() || (m.len() == 1 && m.get("sayso").is_some_and(Value::is_null))
+        }
         _ => false,
     }
 }
@@ -151,7 +153,11 @@ mod tests {
         assert_eq!(c.reload_file(), FileLoad::Missing);
         c.set_editor(&json!({"sayso": {"rules": {"unattributed-quote": "hint", "unclosed-quote": "warning"}}}))
             .unwrap();
-        std::fs::write(root.join(FILE_NAME), "[rules]\nunattributed-quote = \"off\"\n").unwrap();
+        std::fs::write(
+            root.join(FILE_NAME),
+            "[rules]\nunattributed-quote = \"off\"\n",
+        )
+        .unwrap();
         assert_eq!(c.reload_file(), FileLoad::Good);
         let s = c.effective();
         assert_eq!(s.rules.unattributed_quote, Some(Level::Off));
@@ -166,7 +172,9 @@ mod tests {
         assert_eq!(c.effective().rules.unattributed_quote, Some(Level::Off));
 
         // Bad editor settings: the last good ones stay.
-        assert!(c.set_editor(&json!({"rules": {"unclosed-quote": "loud"}})).is_err());
+        assert!(c
+            .set_editor(&json!({"rules": {"unclosed-quote": "loud"}}))
+            .is_err());
         assert_eq!(c.effective().rules.unclosed_quote, Some(Level::Warning));
 
         // The file removed: its settings go.
@@ -180,9 +188,18 @@ mod tests {
         let a: Uri = "file:///work/news".parse().unwrap();
         let b: Uri = "file:///work/other".parse().unwrap();
         let web: Uri = "https://x.org/news".parse().unwrap();
-        assert_eq!(Config::root_of(Some(&[a.clone(), b]), None), Some(PathBuf::from("/work/news")));
-        assert_eq!(Config::root_of(None, Some(&a)), Some(PathBuf::from("/work/news")));
-        assert_eq!(Config::root_of(Some(&[]), Some(&a)), Some(PathBuf::from("/work/news")));
+        assert_eq!(
+            Config::root_of(Some(&[a.clone(), b]), None),
+            Some(PathBuf::from("/work/news"))
+        );
+        assert_eq!(
+            Config::root_of(None, Some(&a)),
+            Some(PathBuf::from("/work/news"))
+        );
+        assert_eq!(
+            Config::root_of(Some(&[]), Some(&a)),
+            Some(PathBuf::from("/work/news"))
+        );
         assert_eq!(Config::root_of(None, Some(&web)), None);
         let c = Config::new(Some(PathBuf::from("/work/news")));
         assert!(c.is_settings_file(&"file:///work/news/sayso.toml".parse().unwrap()));

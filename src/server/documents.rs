@@ -538,7 +538,12 @@ async fn analyse(
     rope: &Rope,
     format: Format,
     settings: &Arc<Settings>,
-) -> (Document, Arc<Analysis>, Option<Arc<String>>, Vec<Range<usize>>) {
+) -> (
+    Document,
+    Arc<Analysis>,
+    Option<Arc<String>>,
+    Vec<Range<usize>>,
+) {
     let task_rope = rope.clone();
     let task_settings = settings.clone();
     let joined = tokio::task::spawn_blocking(move || {
