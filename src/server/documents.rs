@@ -832,4 +832,98 @@ mod tests {
             });
         }
     }
+
+    #[test]
+    fn sync_text_edits_only_what_differs() {
+        let mut doc = Document::new("“Ab,” she said.\n\nCafé “x”.", Default::default());
+        sync_text(&mut doc, "“Ab,” she said.\n\nCafè “x”.");
+        assert_eq!(doc.text(), "“Ab,” she said.\n\nCafè “x”.");
+        sync_text(&mut doc, "");
+        assert_eq!(doc.text(), "");
+        sync_text(&mut doc, "“😀”");
+        assert_eq!(doc.text(), "“😀”");
+        sync_text(&mut doc, "“😃”");
+        assert_eq!(doc.text(), "“😃”");
+    }
+
+    #[tokio::test]
+    async fn markdown_documents_and_settings() {
+        let (sink, _) = sink();
+        let docs = Documents::new(sink);
+        let u = uri("file:///news/a.md");
+        let text = "# Head\n\n`\"code\"` and “A line nobody said at all.”\n";
+        docs.open(u.clone(), 1, text.into());
+        let snap = docs.snapshot(&u).await.unwrap();
+        assert_eq!(snap.format, Format::Markdown);
+        assert_eq!(
+            snap.prose.as_deref().map(String::as_str),
+            Some(markdown::mask(text).text.as_str())
+        );
+        assert_eq!(snap.analysis.quotes.len(), 1);
+        let f = &snap.analysis.findings;
+        assert_eq!(
+            (f.len(), f[0].severity),
+            (1, crate::analysis::Severity::Warning)
+        );
+        // New settings: reanalysed, same version, the new severity.
+        let s = Settings::from_toml("[rules]\nunattributed-quote = \"info\"\n", "t").unwrap();
+        docs.set_settings(Arc::new(s));
+        let mut got = None;
+        for _ in 0..200 {
+            let snap = docs.snapshot(&u).await.unwrap();
+            if snap.analysis.findings.first().map(|f| f.severity)
+                == Some(crate::analysis::Severity::Info)
+            {
+                got = Some(snap.version);
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        assert_eq!(got, Some(1));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+        /// Random edits of a Markdown document leave the server's analysis
+        /// equal to a fresh analysis of the final text (the prose mask is
+        /// kept in step incrementally).
+        #[test]
+        fn markdown_edits_match_a_fresh_analysis(
+            edits in proptest::collection::vec(
+                (0usize..1000, 0usize..1000, proptest::sample::select(vec![
+                    "“", "”", "\"", "`", "> ", "# ", "\n", "\n\n", "```\n", "<!-- sayso off -->",
+                    "<!-- sayso on -->", " said Ana Ruiz.", "We go", "😀", "\u{a0}", "- ", "[a](b)",
+                ])),
+                1..16,
+            ),
+        ) {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                let (sink, _) = sink();
+                let docs = Documents::new(sink);
+                let u = uri("file:///m.md");
+                let start = "> “We are ready,” said Ana Ruiz.\n\n“Nobody saw it.”\n";
+                docs.open(u.clone(), 0, start.to_string());
+                let mut model = start.to_string();
+                for (version, (a, b, text)) in edits.into_iter().enumerate() {
+                    let ps: Vec<usize> = model.char_indices().map(|(i, _)| i).chain(std::iter::once(model.len())).collect();
+                    let (s, e) = (ps[a % ps.len()], ps[b % ps.len()]);
+                    let (s, e) = (s.min(e), s.max(e));
+                    let change = TextDocumentContentChangeEvent {
+                        range: Some(LspRange { start: model_position(&model, s, true), end: model_position(&model, e, true) }),
+                        range_length: None,
+                        text: text.to_string(),
+                    };
+                    model.replace_range(s..e, text);
+                    assert_eq!(docs.change(&u, version as i32 + 1, vec![change], Encoding::Utf8), Ok(0));
+                }
+                let snap = docs.snapshot(&u).await.unwrap();
+                let fresh = article::analyze(&model, Format::Markdown, &Settings::default());
+                assert_eq!(snap.rope.to_string(), model);
+                assert_eq!(&snap.analysis.quotes, &fresh.quotes);
+                assert_eq!(&snap.analysis.findings, &fresh.findings);
+            });
+        }
+    }
 }
