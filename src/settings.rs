@@ -127,6 +127,18 @@ impl Rules {
         }
     }
 
+    /// Set the rule with stable code `code`; false for an unknown code.
+    pub fn set(&mut self, code: &str, level: Level) -> bool {
+        let slot = match code {
+            "unattributed-quote" => &mut self.unattributed_quote,
+            "unclosed-quote" => &mut self.unclosed_quote,
+            "mismatched-quote" => &mut self.mismatched_quote,
+            _ => return false,
+        };
+        *slot = Some(level);
+        true
+    }
+
     /// `self`'s settings, falling back to `base`'s where `self` has none.
     fn or(&self, base: &Rules) -> Rules {
         Rules {
@@ -153,6 +165,19 @@ pub struct Settings {
     pub exclude: Vec<String>,
 }
 
+/// Settings sent by an editor, as read by [`Settings::from_json`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EditorSettings {
+    /// What could be used.
+    pub settings: Settings,
+    /// Top-level keys that are not Sayso's (the editor's own, such as
+    /// `trace` or `server`), ignored.
+    pub foreign: Vec<String>,
+    /// Entries left out, one line each (`rules.unclosed-quote: `loud` is
+    /// not a severity …`).
+    pub problems: Vec<String>,
+}
+
 /// `[cues]` and `[titles]`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -174,9 +199,6 @@ struct Raw {
     #[serde(default)]
     exclude: Vec<String>,
 }
-
-/// Top-level keys of the settings.
-const TOP_KEYS: &[&str] = &["cues", "titles", "rules", "exclude"];
 
 /// Why settings could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -288,24 +310,26 @@ impl Settings {
     }
 
     /// Settings sent by an editor (`initializationOptions`, the `settings`
-    /// of `workspace/didChangeConfiguration`) as JSON: the same keys as
-    /// `sayso.toml`, either bare (`{"rules": {…}}`) or nested under
-    /// `"sayso"`. `cues` and `titles` may also be plain arrays of words.
-    /// `null` values mean "not set".
+    /// of `workspace/didChangeConfiguration`, the answer to
+    /// `workspace/configuration`) as JSON: the same keys as `sayso.toml`,
+    /// either bare (`{"rules": {…}}`) or nested under `"sayso"`. `cues` and
+    /// `titles` may also be plain arrays of words. `null` means "not set".
     ///
-    /// Returns the settings and the top-level keys that were ignored (an
-    /// editor's own keys, such as `trace` or `path`, share the section).
+    /// Editors are read leniently, entry by entry: a top-level key that is
+    /// not Sayso's (an editor's own `trace`, `server`, …) is ignored
+    /// quietly ([`EditorSettings::foreign`]); an unknown rule, a bad
+    /// severity or a value of the wrong type is left out and described in
+    /// [`EditorSettings::problems`], and the rest applies.
     ///
     /// # Errors
-    /// Not an object, an unknown rule or key inside `cues`/`titles`/`rules`,
-    /// a bad severity, a value of the wrong type.
-    pub fn from_json(value: &serde_json::Value) -> Result<(Settings, Vec<String>), SettingsError> {
+    /// The value (or its `sayso` member) is not an object: nothing usable.
+    pub fn from_json(value: &serde_json::Value) -> Result<EditorSettings, SettingsError> {
         use serde_json::Value;
-        let fail = |message: String, key: Option<String>| SettingsError {
+        let fail = |message: String| SettingsError {
             origin: "editor settings".to_string(),
             span: None,
             line_col: None,
-            key,
+            key: None,
             message,
         };
         let value = match value {
@@ -313,55 +337,91 @@ impl Settings {
                 Some(inner @ Value::Object(_)) => inner,
                 Some(Value::Null) | None => value,
                 Some(other) => {
-                    return Err(fail(
-                        format!("`sayso` should be an object, not {other}"),
-                        None,
-                    ))
+                    return Err(fail(format!("`sayso` should be an object, not {other}")))
                 }
             },
-            Value::Null => return Ok((Settings::default(), Vec::new())),
-            other => {
-                return Err(fail(
-                    format!("settings should be an object, not {other}"),
-                    None,
-                ))
-            }
+            Value::Null => return Ok(EditorSettings::default()),
+            other => return Err(fail(format!("settings should be an object, not {other}"))),
         };
         let Value::Object(map) = value else {
-            return Ok((Settings::default(), Vec::new()));
+            return Ok(EditorSettings::default());
         };
-        let mut known = serde_json::Map::new();
-        let mut ignored = Vec::new();
-        for (k, v) in map {
-            if !TOP_KEYS.contains(&k.as_str()) {
-                ignored.push(k.clone());
-                continue;
-            }
-            let v = match (k.as_str(), v) {
-                (_, Value::Null) => continue,
-                ("cues" | "titles", Value::Array(_)) => serde_json::json!({ "extra": v }),
-                (_, Value::Object(o)) => Value::Object(
-                    o.iter()
-                        .filter(|(_, v)| !v.is_null())
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect(),
-                ),
-                _ => v.clone(),
-            };
-            known.insert(k.clone(), v);
-        }
-        let raw: Raw = serde_json::from_value(Value::Object(known)).map_err(|e| {
-            let m = e.to_string();
-            match unknown_key(&m) {
-                Some((key, expected)) => {
-                    let expected = expected.replace("expected one of", "known keys:");
-                    fail(format!("unknown key `{key}` ({expected})"), Some(key))
+        let mut out = EditorSettings::default();
+        for (key, v) in map {
+            match (key.as_str(), v) {
+                (_, Value::Null) => {}
+                ("rules", Value::Object(rules)) => {
+                    for (code, level) in rules {
+                        let parsed = match level {
+                            Value::Null => continue,
+                            Value::String(l) => Level::parse(l).ok_or_else(|| {
+                                format!(
+                                    "rules.{code}: `{l}` is not a severity \
+                                     (use `error`, `warning`, `info`, `hint` or `off`)"
+                                )
+                            }),
+                            other => Err(format!("rules.{code}: expected a severity, not {other}")),
+                        };
+                        match parsed {
+                            Ok(l) if out.settings.rules.set(code, l) => {}
+                            Ok(_) => out.problems.push(format!(
+                                "rules: unknown rule `{code}` (known rules: {})",
+                                RULES
+                                    .iter()
+                                    .map(|r| format!("`{}`", r.code()))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )),
+                            Err(m) => out.problems.push(m),
+                        }
+                    }
                 }
-                None => fail(m, None),
+                ("cues" | "titles" | "exclude", _) => {
+                    let words = match (key.as_str(), v) {
+                        (_, Value::Array(a)) => a.as_slice(),
+                        ("cues" | "titles", Value::Object(o)) => {
+                            for k in o.keys().filter(|k| *k != "extra") {
+                                out.problems
+                                    .push(format!("{key}: unknown key `{k}` (known key: `extra`)"));
+                            }
+                            match o.get("extra") {
+                                Some(Value::Array(a)) => a.as_slice(),
+                                None | Some(Value::Null) => &[],
+                                Some(other) => {
+                                    out.problems.push(format!(
+                                        "{key}.extra: expected a list of words, not {other}"
+                                    ));
+                                    &[]
+                                }
+                            }
+                        }
+                        (_, other) => {
+                            out.problems
+                                .push(format!("{key}: expected a list, not {other}"));
+                            &[]
+                        }
+                    };
+                    for w in words {
+                        match w.as_str().map(str::trim) {
+                            Some("") | None => out
+                                .problems
+                                .push(format!("{key}: `{w}` is not a word or pattern")),
+                            Some(w) if key == "exclude" => match patterns(w) {
+                                Ok(_) => out.settings.exclude.push(w.to_string()),
+                                Err(e) => out.problems.push(format!("exclude: {e}")),
+                            },
+                            Some(w) if key == "cues" => out.settings.extra_cues.push(w.to_string()),
+                            Some(w) => out.settings.extra_titles.push(w.to_string()),
+                        }
+                    }
+                }
+                ("rules", other) => out
+                    .problems
+                    .push(format!("rules: expected an object, not {other}")),
+                _ => out.foreign.push(key.clone()),
             }
-        })?;
-        let settings = Settings::from_raw(raw).map_err(|m| fail(m, None))?;
-        Ok((settings, ignored))
+        }
+        Ok(out)
     }
 
     fn from_raw(raw: Raw) -> Result<Settings, String> {
@@ -689,36 +749,59 @@ mismatched-quote = "off"
             },
             exclude: vec![],
         };
+        // As VS Code answers `workspace/configuration`: its own keys too.
         let bare = json!({
             "rules": { "unattributed-quote": "hint", "unclosed-quote": null },
             "cues": ["opined"],
             "titles": { "extra": ["Imam"] },
-            "trace": { "server": "verbose" }
+            "trace": { "server": "verbose" },
+            "server": { "path": "sayso" }
         });
-        let (s, ignored) = Settings::from_json(&bare).unwrap();
-        assert_eq!(s, want);
-        assert_eq!(ignored, ["trace"]);
+        let e = Settings::from_json(&bare).unwrap();
+        assert_eq!(e.settings, want);
+        assert_eq!(e.foreign, ["server", "trace"]);
+        assert_eq!(e.problems, Vec::<String>::new());
         let nested = json!({ "sayso": bare });
-        assert_eq!(Settings::from_json(&nested).unwrap().0, want);
+        assert_eq!(Settings::from_json(&nested).unwrap().settings, want);
         assert_eq!(
-            Settings::from_json(&json!(null)).unwrap().0,
-            Settings::default()
+            Settings::from_json(&json!(null)).unwrap(),
+            EditorSettings::default()
         );
         assert_eq!(
-            Settings::from_json(&json!({})).unwrap().0,
-            Settings::default()
+            Settings::from_json(&json!({})).unwrap(),
+            EditorSettings::default()
         );
 
-        let e = Settings::from_json(&json!({"rules": {"unatributed-quote": "off"}})).unwrap_err();
-        assert_eq!(e.key.as_deref(), Some("unatributed-quote"));
+        // Bad entries are left out and described; the rest applies.
+        let e = Settings::from_json(&json!({
+            "rules": {"unatributed-quote": "off", "unclosed-quote": "loud", "mismatched-quote": "off"},
+            "cues": {"extras": ["x"], "extra": ["mused", 3]},
+            "exclude": ["drafts/[", "notes/**"],
+            "titles": "Imam",
+        }))
+        .unwrap();
         assert_eq!(
-            e.to_string(),
-            "editor settings: unknown key `unatributed-quote` (known keys: `unattributed-quote`, `unclosed-quote`, `mismatched-quote`)"
+            e.settings,
+            Settings {
+                extra_cues: vec!["mused".into()],
+                rules: Rules {
+                    mismatched_quote: Some(Level::Off),
+                    ..Rules::default()
+                },
+                exclude: vec!["notes/**".into()],
+                ..Settings::default()
+            }
         );
-        let e = Settings::from_json(&json!({"rules": {"unclosed-quote": "loud"}})).unwrap_err();
         assert_eq!(
-            e.to_string(),
-            "editor settings: `loud` is not a severity: use one of `error`, `warning`, `info`, `hint`, `off`"
+            e.problems,
+            [
+                "cues: unknown key `extras` (known key: `extra`)",
+                "cues: `3` is not a word or pattern",
+                "exclude: bad pattern `drafts/[`: unclosed character class; missing ']'",
+                "rules: unknown rule `unatributed-quote` (known rules: `unattributed-quote`, `unclosed-quote`, `mismatched-quote`)",
+                "rules.unclosed-quote: `loud` is not a severity (use `error`, `warning`, `info`, `hint` or `off`)",
+                "titles: expected a list, not \"Imam\"",
+            ]
         );
         let e = Settings::from_json(&json!("warning")).unwrap_err();
         assert_eq!(
@@ -822,11 +905,12 @@ mismatched-quote = "off"
             ORIGIN,
         )
         .unwrap();
-        let (editor, _) = Settings::from_json(&serde_json::json!({
+        let editor = Settings::from_json(&serde_json::json!({
             "rules": {"unattributed-quote": "warning", "unclosed-quote": "hint"},
             "cues": ["mused", "opined"]
         }))
-        .unwrap();
+        .unwrap()
+        .settings;
         let s = file.over(&editor);
         assert_eq!(s.rules.unattributed_quote, Some(Level::Off));
         assert_eq!(s.rules.unclosed_quote, Some(Level::Hint));

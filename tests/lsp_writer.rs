@@ -350,22 +350,24 @@ fn editor_settings_initialization_options_and_did_change_configuration() {
         "the default again"
     );
 
-    // A bad value: a message, nothing changes.
+    // A bad value: a message; that entry is left out (the rule's default),
+    // the others apply.
     c.notify(
         "workspace/didChangeConfiguration",
-        json!({"settings": {"sayso": {"rules": {"unattributed-quote": "loud"}}}}),
+        json!({"settings": {"sayso": {"rules": {"unattributed-quote": "loud", "unclosed-quote": "hint"}}}}),
     );
     let msg = c.wait_for("showMessage", |v| v["method"] == "window/showMessage");
-    assert!(msg["params"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("`loud` is not a severity"));
-    c.change(uri, 2, json!([{"text": text}]));
-    let codes: Vec<String> = summary(text, &c.diagnostics(uri, 2))
-        .into_iter()
-        .map(|d| d.0)
-        .collect();
-    assert_eq!(codes, ["unclosed-quote"]);
+    assert_eq!(
+        msg["params"]["message"],
+        "Sayso: editor settings: rules.unattributed-quote: `loud` is not a severity \
+         (use `error`, `warning`, `info`, `hint` or `off`). That entry is left out; the rest applies."
+    );
+    let d = c.wait_for("republished", |v| {
+        v["method"] == "textDocument/publishDiagnostics" && v["params"]["uri"] == uri
+    });
+    let d = summary(text, d["params"]["diagnostics"].as_array().unwrap());
+    let got: Vec<(&str, u64)> = d.iter().map(|d| (d.0.as_str(), d.1)).collect();
+    assert_eq!(got, [("unattributed-quote", 2), ("unclosed-quote", 4)]);
 }
 
 #[test]

@@ -85,8 +85,10 @@ pub struct Backend {
 enum Problem {
     /// `sayso.toml` could not be used.
     File(SettingsError),
-    /// The editor's settings could not be used.
+    /// The editor's settings could not be used at all.
     Editor(SettingsError),
+    /// Some entries of the editor's settings were left out.
+    EditorEntries(Vec<String>),
 }
 
 impl Backend {
@@ -149,16 +151,21 @@ impl Backend {
         }
     }
 
-    /// Take editor settings (JSON); on an error keep the last good ones and
-    /// return the problem.
+    /// Take editor settings (JSON): apply what is usable, return what was
+    /// not (to report); when nothing is usable keep the last good ones.
     fn take_editor_settings(&self, value: &Value) -> Option<Problem> {
         match self.with_config(|c| c.set_editor(value)) {
-            Ok(ignored) => {
-                if !ignored.is_empty() {
-                    debug!(?ignored, "editor settings keys that are not Sayso's");
+            Ok(e) => {
+                if !e.foreign.is_empty() {
+                    debug!(keys = ?e.foreign, "editor settings keys that are not Sayso's");
                 }
                 self.push_settings();
-                None
+                if e.problems.is_empty() {
+                    None
+                } else {
+                    warn!(problems = ?e.problems, "editor settings entries left out");
+                    Some(Problem::EditorEntries(e.problems))
+                }
             }
             Err(e) => {
                 warn!("{e}; keeping the last good settings");
@@ -207,15 +214,25 @@ impl Backend {
     /// Tell the writer about a settings problem: a message, and for
     /// `sayso.toml` an error diagnostic on the file.
     async fn report(&self, problem: Problem) {
-        let (e, what) = match &problem {
-            Problem::File(e) => (e, "sayso.toml"),
-            Problem::Editor(e) => (e, "editor settings"),
+        let message = match &problem {
+            Problem::File(e) => {
+                format!("Sayso: {e}. The last good sayso.toml settings stay in force.")
+            }
+            Problem::Editor(e) => {
+                format!("Sayso: {e}. The last good editor settings stay in force.")
+            }
+            Problem::EditorEntries(p) => format!(
+                "Sayso: editor settings: {}. {} left out; the rest applies.",
+                p.join("; "),
+                if p.len() == 1 {
+                    "That entry is"
+                } else {
+                    "Those entries are"
+                }
+            ),
         };
         self.client
-            .show_message(
-                MessageType::WARNING,
-                format!("Sayso: {e}. The last good {what} stay in force."),
-            )
+            .show_message(MessageType::WARNING, message)
             .await;
         if let Problem::File(e) = problem {
             let path = self.with_config(|c| c.file_path());

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use tower_lsp_server::ls_types::Uri;
 
-use crate::settings::{Settings, SettingsError, FILE_NAME};
+use crate::settings::{EditorSettings, Settings, SettingsError, FILE_NAME};
 
 /// What reloading the settings file found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,16 +95,17 @@ impl Config {
         }
     }
 
-    /// Take the editor's settings (JSON). Returns the ignored top-level
-    /// keys; on an error the last good editor settings stay.
+    /// Take the editor's settings (JSON): what is usable replaces the
+    /// previous editor settings; returns what was left out (one line each).
     ///
     /// # Errors
-    /// As [`Settings::from_json`].
-    pub fn set_editor(&mut self, value: &Value) -> Result<Vec<String>, SettingsError> {
-        let (s, ignored) = Settings::from_json(value)?;
-        self.editor = s;
+    /// Not an object ([`Settings::from_json`]): the last good editor
+    /// settings stay.
+    pub fn set_editor(&mut self, value: &Value) -> Result<EditorSettings, SettingsError> {
+        let e = Settings::from_json(value)?;
+        self.editor = e.settings.clone();
         self.editor_seen = true;
-        Ok(ignored)
+        Ok(e)
     }
 
     /// Whether the editor has sent settings (so they need not be asked for).
@@ -171,11 +172,15 @@ mod tests {
         }
         assert_eq!(c.effective().rules.unattributed_quote, Some(Level::Off));
 
-        // Bad editor settings: the last good ones stay.
-        assert!(c
-            .set_editor(&json!({"rules": {"unclosed-quote": "loud"}}))
-            .is_err());
+        // Editor settings that are not an object: the last good ones stay.
+        assert!(c.set_editor(&json!(["warning"])).is_err());
         assert_eq!(c.effective().rules.unclosed_quote, Some(Level::Warning));
+        // A bad entry is left out, the rest applies.
+        let e = c
+            .set_editor(&json!({"rules": {"unclosed-quote": "loud", "unattributed-quote": "hint"}}))
+            .unwrap();
+        assert_eq!(e.problems.len(), 1);
+        assert_eq!(c.effective().rules.unclosed_quote, None);
 
         // The file removed: its settings go.
         std::fs::remove_file(root.join(FILE_NAME)).unwrap();
