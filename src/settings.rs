@@ -415,6 +415,8 @@ impl Settings {
                         }
                     }
                 }
+                // An empty Lua table reaches JSON as `[]` (Neovim).
+                ("rules", Value::Array(a)) if a.is_empty() => {}
                 ("rules", other) => out
                     .problems
                     .push(format!("rules: expected an object, not {other}")),
@@ -769,6 +771,11 @@ mismatched-quote = "off"
         );
         assert_eq!(
             Settings::from_json(&json!({})).unwrap(),
+            EditorSettings::default()
+        );
+        // Neovim's empty table.
+        assert_eq!(
+            Settings::from_json(&json!({"rules": []})).unwrap(),
             EditorSettings::default()
         );
 

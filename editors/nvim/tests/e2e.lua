@@ -113,15 +113,6 @@ local function need_client()
   check(state.client, 'no sayso client attached (see the earlier failure)')
 end
 
--- KNOWN GAP in the server (issue 3 branch as merged): rule levels sent as
--- `initializationOptions` / `workspace/didChangeConfiguration` (shape
--- `{ rules = { ['unattributed-quote'] = 'error', ... } }`) are not applied yet;
--- the server logs "got a `workspace/didChangeConfiguration` notification, but
--- it is not implemented". Until it applies them, the test below asserts
--- today's behaviour and fails as soon as that changes. Run the intended
--- assertions with SAYSO_EXPECT_RULE_SETTINGS=1; once they pass, make that the
--- default and delete the switch.
-local rule_settings_applied = os.getenv('SAYSO_EXPECT_RULE_SETTINGS') == '1'
 
 local UNATTRIBUTED = '“Nobody here expected the vote to go this way.”'
 
@@ -236,45 +227,18 @@ test('rule levels changed at run time are sent as workspace/didChangeConfigurati
   }, 'notifications sent')
 end)
 
-if rule_settings_applied then
-  test('rule levels changed at run time apply at once', function()
-    need_client()
-    wait_for('the unattributed quotation to become an error', function()
-      local d = sayso_diagnostics(state.buf, 'unattributed-quote')
-      return #d == 1 and d[1].severity == vim.diagnostic.severity.ERROR
-    end)
-    set_rules({})
-    wait_for('the unattributed quotation to be a warning again', function()
-      local d = sayso_diagnostics(state.buf, 'unattributed-quote')
-      return #d == 1 and d[1].severity == vim.diagnostic.severity.WARN
-    end)
-  end)
-else
-  test('KNOWN GAP: the server ignores rule levels (still a warning after set to error)', function()
-    need_client()
-    -- Force a publish after the notification: add an empty last line.
-    local published = 0
-    local id = vim.api.nvim_create_autocmd('DiagnosticChanged', {
-      buffer = state.buf,
-      callback = function()
-        published = published + 1
-      end,
-    })
-    vim.api.nvim_buf_set_lines(state.buf, -1, -1, false, { '' })
-    local ok, err = pcall(wait_for, 'diagnostics for the edit', function()
-      return published > 0
-    end)
-    vim.api.nvim_del_autocmd(id)
-    check(ok, tostring(err))
+test('rule levels changed at run time apply at once', function()
+  need_client()
+  wait_for('the unattributed quotation to become an error', function()
     local d = sayso_diagnostics(state.buf, 'unattributed-quote')
-    eq(#d, 1, 'unattributed-quote diagnostics')
-    check(
-      d[1].severity == vim.diagnostic.severity.WARN,
-      'the server now applies rule levels: run with SAYSO_EXPECT_RULE_SETTINGS=1 and make it the default'
-    )
-    set_rules({})
+    return #d == 1 and d[1].severity == vim.diagnostic.severity.ERROR
   end)
-end
+  set_rules({})
+  wait_for('the unattributed quotation to be a warning again', function()
+    local d = sayso_diagnostics(state.buf, 'unattributed-quote')
+    return #d == 1 and d[1].severity == vim.diagnostic.severity.WARN
+  end)
+end)
 
 test('deleting the unattributed quotation clears the warning', function()
   need_client()

@@ -57,18 +57,6 @@ function summary(diags: Diagnostic[]): string {
 
 const seed = readFixture("seeds/000_4183c379b24c5a5d.txt");
 
-/**
- * KNOWN GAP in the server (issue 3 branch as merged): the extension sends
- * rule levels as `initializationOptions` and `workspace/didChangeConfiguration`
- * `settings`, shape `{ "rules": { "unattributed-quote": "error", ... } }`, but
- * `sayso lsp` does not apply them yet (it logs "got a
- * `workspace/didChangeConfiguration` notification, but it is not
- * implemented"). Until it does, the rule-level tests assert today's behaviour
- * (levels ignored) and fail as soon as the server applies them. Run the
- * intended assertions with SAYSO_EXPECT_RULE_SETTINGS=1; once they pass, make
- * that the default and delete the switch.
- */
-const RULE_SETTINGS_APPLIED = process.env.SAYSO_EXPECT_RULE_SETTINGS === "1";
 
 /**
  * A paragraph appended to the seed: an astral character (two UTF-16 code
@@ -225,27 +213,8 @@ describe("sayso lsp over the VS Code protocol client, on the seed article", () =
   });
 
   test(
-    RULE_SETTINGS_APPLIED
-      ? "rule levels pushed with workspace/didChangeConfiguration apply at once"
-      : "KNOWN GAP: rule levels pushed with workspace/didChangeConfiguration are ignored by the server",
+    "rule levels pushed with workspace/didChangeConfiguration apply at once",
     async () => {
-      if (!RULE_SETTINGS_APPLIED) {
-        await s.configure({ rules: { "unattributed-quote": "error", "unclosed-quote": "error", "mismatched-quote": "warning" } });
-        // Force a publish after the notification: append a space.
-        const end = positionAt(text, text.length);
-        version += 1;
-        text += " ";
-        await s.change(seed.uri, version, [{ range: { start: end, end }, text: " " }]);
-        const p = await s.diagnostics(seed.uri, (p) => p.version === version);
-        const unattributed = p.diagnostics.filter((d) => d.code === "unattributed-quote");
-        assert.equal(unattributed.length, 1, summary(p.diagnostics));
-        assert.equal(
-          unattributed[0].severity,
-          DiagnosticSeverity.Warning,
-          "the server now applies rule levels: set SAYSO_EXPECT_RULE_SETTINGS=1 and make it the default",
-        );
-        return;
-      }
       const mark = s.published.length;
       await s.configure({ rules: { "unattributed-quote": "error", "unclosed-quote": "error", "mismatched-quote": "warning" } });
       const asError = await s.diagnostics(
@@ -299,9 +268,7 @@ describe("rule levels from initializationOptions", () => {
   after(() => s?.kill());
 
   test(
-    RULE_SETTINGS_APPLIED
-      ? "`unattributed-quote: off` at start-up silences the rule from the first publish"
-      : "KNOWN GAP: rule levels in initializationOptions are ignored by the server",
+    "`unattributed-quote: off` at start-up silences the rule from the first publish",
     async () => {
       s = new Session();
       await s.initialize({ rules: { "unattributed-quote": "off", "unclosed-quote": "error", "mismatched-quote": "warning" } });
@@ -309,11 +276,6 @@ describe("rule levels from initializationOptions", () => {
       await s.open(seed.uri, text);
       const p = await s.diagnostics(seed.uri, (p) => p.version === 1);
       const unattributed = p.diagnostics.filter((d) => d.code === "unattributed-quote");
-      if (!RULE_SETTINGS_APPLIED) {
-        assert.equal(unattributed.length, 1, "the server now applies rule levels: set SAYSO_EXPECT_RULE_SETTINGS=1 and make it the default");
-        assert.equal(await s.shutdown(), 0);
-        return;
-      }
       assert.deepEqual(unattributed, [], summary(p.diagnostics));
 
       // The rule does fire on this text: turn it back on, as a hint (other rules left out keep their defaults).
