@@ -91,6 +91,34 @@ pub fn report(
     out
 }
 
+/// The one span where `old` and `new` differ, as `(range in old, range in
+/// new)` (byte ranges on `char` boundaries of both, common prefix and
+/// suffix left out), or `None` when they are equal. Used to bring an
+/// incremental [`crate::analysis::Document`] from one prose mask to the next
+/// with one edit, so only the paragraphs around the change are redone.
+pub fn changed_span(old: &str, new: &str) -> Option<(Range<usize>, Range<usize>)> {
+    if old == new {
+        return None;
+    }
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    let mut prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    while !(old.is_char_boundary(prefix) && new.is_char_boundary(prefix)) {
+        prefix -= 1;
+    }
+    let room = a.len().min(b.len()) - prefix;
+    let mut suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(room)
+        .take_while(|(x, y)| x == y)
+        .count();
+    while !(old.is_char_boundary(a.len() - suffix) && new.is_char_boundary(b.len() - suffix)) {
+        suffix -= 1;
+    }
+    Some((prefix..a.len() - suffix, prefix..b.len() - suffix))
+}
+
 /// Analyse a whole document: prose of `format`, the options of
 /// `settings`, findings as [`report`] gives them. Quotations, mentions and
 /// entities are the core's, silenced regions included.
@@ -104,6 +132,30 @@ pub fn analyze(text: &str, format: Format, settings: &Settings) -> Analysis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn changed_spans() {
+        let cases: &[(&str, &str, Option<(Range<usize>, Range<usize>)>)] = &[
+            ("abc", "abc", None),
+            ("abc", "aXc", Some((1..2, 1..2))),
+            ("abc", "abXYc", Some((2..2, 2..4))),
+            ("aaa", "aa", Some((2..3, 2..2))),
+            ("", "x", Some((0..0, 0..1))),
+            // é (C3 A9) and è (C3 A8) share a first byte: whole characters.
+            ("café!", "cafè!", Some((3..5, 3..5))),
+            // 😀 (F0 9F 98 80) and 😃 (F0 9F 98 83) share three bytes.
+            ("“😀”", "“😃”", Some((3..7, 3..7))),
+        ];
+        for (old, new, want) in cases {
+            let got = changed_span(old, new);
+            assert_eq!(&got, want, "{old:?} → {new:?}");
+            if let Some((o, n)) = got {
+                let mut patched = old.to_string();
+                patched.replace_range(o, &new[n]);
+                assert_eq!(&patched, new);
+            }
+        }
+    }
 
     #[test]
     fn formats() {

@@ -497,32 +497,13 @@ impl Worker {
 }
 
 /// Bring the core document's text to `new` with one edit covering the
-/// bytes that differ (common prefix and suffix kept), so the core redoes
-/// only the paragraphs around the change.
+/// bytes that differ ([`article::changed_span`]), so the core redoes only
+/// the paragraphs around the change.
 fn sync_text(doc: &mut Document, new: &str) {
-    let old = doc.text();
-    if old == new {
-        return;
+    if let Some((old, fresh)) = article::changed_span(doc.text(), new) {
+        let replacement = new[fresh].to_string();
+        doc.edit(old, &replacement);
     }
-    let (a, b) = (old.as_bytes(), new.as_bytes());
-    let mut prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    while !(old.is_char_boundary(prefix) && new.is_char_boundary(prefix)) {
-        prefix -= 1;
-    }
-    let room = a.len().min(b.len()) - prefix;
-    let mut suffix = a
-        .iter()
-        .rev()
-        .zip(b.iter().rev())
-        .take(room)
-        .take_while(|(x, y)| x == y)
-        .count();
-    while !(old.is_char_boundary(a.len() - suffix) && new.is_char_boundary(b.len() - suffix)) {
-        suffix -= 1;
-    }
-    let (old_end, new_end) = (a.len() - suffix, b.len() - suffix);
-    let replacement = new[prefix..new_end].to_string();
-    doc.edit(prefix..old_end, &replacement);
 }
 
 /// Run the core's analysis of `doc` on the blocking pool, for a Markdown
