@@ -214,7 +214,24 @@ fn settings_file_severities_and_bad_file_reporting() {
     )
     .unwrap();
     let mut c = Client::in_memory();
-    start(&mut c, Some(root), Value::Null, json!({}));
+    start(
+        &mut c,
+        Some(root),
+        Value::Null,
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+    );
+    // The server asks the editor to watch sayso.toml.
+    let reg = c.wait_for("registerCapability", |v| {
+        v["method"] == "client/registerCapability"
+    });
+    let r = &reg["params"]["registrations"][0];
+    assert_eq!(r["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(
+        r["registerOptions"],
+        json!({"watchers": [{"globPattern": "**/sayso.toml"}]})
+    );
+    let reply = json!({"jsonrpc": "2.0", "id": reg["id"], "result": null});
+    c.send_raw(&frame(&serde_json::to_vec(&reply).unwrap()));
     let uri = format!("file://{}/a.txt", root.display());
     let text = "“The ferry is late again,” Dana Pell harrumphed.\n\n“A line nobody said.”\n";
     open(&mut c, &uri, "plaintext", 1, text);
