@@ -135,7 +135,8 @@ mod tests {
 
     #[test]
     fn changed_spans() {
-        let cases: &[(&str, &str, Option<(Range<usize>, Range<usize>)>)] = &[
+        type Span = Option<(Range<usize>, Range<usize>)>;
+        let cases: &[(&str, &str, Span)] = &[
             ("abc", "abc", None),
             ("abc", "aXc", Some((1..2, 1..2))),
             ("abc", "abXYc", Some((2..2, 2..4))),
