@@ -202,6 +202,10 @@ impl Document {
 // The document-level pass.
 
 struct EntityBuild {
+    /// Evidence that this is a person (a title, a known first name, two or
+    /// more name words, or speaking in a frame): only such entities are
+    /// antecedents of `he` and `she`.
+    person_evidence: bool,
     name: String,
     description: Option<String>,
     kind: EntityKind,
@@ -210,6 +214,9 @@ struct EntityBuild {
     introduction: Option<MentionId>,
     first: MentionId,
     last_mention: MentionId,
+    /// The latest mention that is not a pronoun: what a pronoun's
+    /// antecedent is shown as.
+    last_named: MentionId,
     mentions: Vec<MentionId>,
     quotes: Vec<QuoteId>,
 }
@@ -240,6 +247,7 @@ fn collapse_ws(s: &str) -> String {
 impl Coref {
     fn new_entity(&mut self, name: String, kind: EntityKind, gender: Gender, full: bool, mention: MentionId) -> usize {
         self.entities.push(EntityBuild {
+            person_evidence: false,
             name,
             description: None,
             kind,
@@ -248,6 +256,7 @@ impl Coref {
             introduction: if full { Some(mention) } else { None },
             first: mention,
             last_mention: mention,
+            last_named: mention,
             mentions: Vec::new(),
             quotes: Vec::new(),
         });
@@ -257,6 +266,7 @@ impl Coref {
     fn touch(&mut self, e: usize, m: MentionId) {
         self.entities[e].mentions.push(m);
         self.entities[e].last_mention = m;
+        self.entities[e].last_named = m;
         if let Some(pos) = self.recent.iter().rposition(|&x| x == e) {
             self.recent.remove(pos);
         }
@@ -267,7 +277,7 @@ impl Coref {
     }
 
     /// Coreference for one name mention; returns (entity, mention id).
-    fn name(&mut self, text: &str, base: usize, n: &NameRun) -> (usize, MentionId) {
+    fn name(&mut self, text: &str, base: usize, n: &NameRun, speaks: bool) -> (usize, MentionId) {
         let range = base + n.range.start..base + n.range.end;
         let mut full_text = collapse_ws(&text[range.clone()]);
         if n.org && n.with_the {
@@ -339,6 +349,9 @@ impl Coref {
         if n.person && eb.kind != EntityKind::Organization {
             eb.kind = EntityKind::Person;
         }
+        if !n.org && (n.person || n.words >= 2 || speaks) {
+            eb.person_evidence = true;
+        }
         if eb.description.is_none() {
             if let Some(d) = &n.description {
                 eb.description = Some(collapse_ws(&text[base + d.start..base + d.end]));
@@ -361,8 +374,8 @@ impl Coref {
         self.recent.iter().rev().copied().find(|&e| {
             let eb = &self.entities[e];
             match pc {
-                PronounClass::Male => eb.kind == EntityKind::Person && eb.gender != Gender::Female,
-                PronounClass::Female => eb.kind == EntityKind::Person && eb.gender != Gender::Male,
+                PronounClass::Male => eb.kind == EntityKind::Person && eb.person_evidence && eb.gender != Gender::Female,
+                PronounClass::Female => eb.kind == EntityKind::Person && eb.person_evidence && eb.gender != Gender::Male,
                 PronounClass::Neuter => eb.kind == EntityKind::Organization,
                 PronounClass::Plural => eb.kind != EntityKind::Person,
                 _ => false,
@@ -401,7 +414,8 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
         events.sort_unstable();
         for (_, is_source, i) in events {
             if !is_source {
-                let (_, m) = co.name(text, base, &pa.names[i]);
+                let speaks = pa.sources.iter().any(|s| s.kind == SourceKind::Name(i));
+                let (_, m) = co.name(text, base, &pa.names[i], speaks);
                 names[i] = m;
                 continue;
             }
@@ -418,7 +432,7 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
                     };
                     let (e, ante) = match resolved {
                         Some(e) => {
-                            let ante = co.entities[e].last_mention;
+                            let ante = co.entities[e].last_named;
                             if co.entities[e].gender == Gender::Unknown {
                                 co.entities[e].gender = match pc {
                                     PronounClass::Male => Gender::Male,
