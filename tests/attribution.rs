@@ -215,6 +215,19 @@ fn frames_with_roles_parentheticals_and_noun_subjects() {
 }
 
 #[test]
+fn nouns_that_are_also_verbs_roles_and_possessors() {
+    check(
+        "\"I can win,\" the email read.\n\n\"It is hard,\" said Democratic pollster Stan Greer.\n\nCraig Robins said so. Iowa State University's Diane Byström agreed. \"Mainstream voters are running out of time.\"\n\nFormer secretary of state Hilda Rodham Cleary:\"We learned that from the department.\"\n",
+        expect![[r#"
+            «"I can win,"» ← the email [mention «the email», cue «read», cue]
+            «"It is hard,"» ← Stan Greer [mention «Stan Greer», cue «said», cue]
+            «"Mainstream voters are running out of ti…» ← Diane Byström [mention «Diane Byström», cue «agreed», cue]
+            «"We learned that from the department."» ← Hilda Rodham Cleary [mention «Hilda Rodham Cleary», cue «:», cue]
+        "#]],
+    );
+}
+
+#[test]
 fn seed_article_snapshot() {
     let text = include_str!("../seeds/000_4183c379b24c5a5d.txt");
     let a = analyze(text);

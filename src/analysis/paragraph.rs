@@ -664,6 +664,11 @@ impl<'a> Ctx<'a> {
             // Walk back over the capitalised run.
             let mut a = j;
             while a > floor && (self.name_word(a - 1) || self.word(a - 1).is_some_and(|w| self.lex.is_title(w)) || self.connector(a - 1)) {
+                // `Iowa State University's Dianne Bystrom`: the possessor is
+                // not part of the name.
+                if self.word(a - 1).is_some_and(|w| strip_possessive(w).len() != w.len()) {
+                    break;
+                }
                 a -= 1;
                 if j - a > 8 {
                     break;
@@ -700,7 +705,7 @@ impl<'a> Ctx<'a> {
         if !wordlike {
             return None;
         }
-        if STOP_NOMINAL.contains(&lw.as_ref()) || DETERMINERS.contains(&lw.as_ref()) || self.lex.cue(&lw).is_some() {
+        if STOP_NOMINAL.contains(&lw.as_ref()) || DETERMINERS.contains(&lw.as_ref()) || self.cue_at(j).is_some() {
             return None;
         }
         let mut a = j;
@@ -726,7 +731,7 @@ impl<'a> Ctx<'a> {
                 a = b;
                 break;
             }
-            if STOP_NOMINAL.contains(&pl.as_ref()) || self.lex.cue(&pl).is_some() || self.lex.is_between(&pl) {
+            if STOP_NOMINAL.contains(&pl.as_ref()) || self.cue_at(a - 1).is_some() || self.lex.is_between(&pl) {
                 break;
             }
             a -= 1;
@@ -919,6 +924,17 @@ impl<'a> Ctx<'a> {
             }
             if b == a {
                 return None;
+            }
+            // `Democratic pollster Stan Greenberg`: a modifier, role words,
+            // then the name.
+            if b == a + 1 && self.word(a).is_some_and(is_modifier_word) {
+                let mut x = b;
+                while x < self.toks.len() && x - b < 3 && self.word(x).is_some_and(|w| !is_cap(w) && !STOP_NOMINAL.contains(&lower(w).as_ref())) {
+                    x += 1;
+                }
+                if x > b && self.name_word(x) {
+                    return self.np_starting_at(x);
+                }
             }
             let idx = self.name_for(a, b)?;
             let r = self.names[idx].range.clone();
@@ -1178,7 +1194,9 @@ impl<'a> Ctx<'a> {
         // Pattern 4: `Smith: “…”`, the name opening the sentence.
         if t >= 2 && self.punct(t - 1) == Some(':') {
             if let Some(s) = self.np_ending_at(t - 2, floor_tok) {
-                let begins = self.sources[s].range.start <= self.toks[floor_tok].range.start + 4;
+                let start = self.sources[s].range.start;
+                let before: Vec<usize> = (floor_tok..t).take_while(|&x| self.toks[x].range.end <= start).collect();
+                let begins = before.len() <= 6 && before.iter().all(|&x| self.word(x).is_some_and(|w| self.cue_at(x).is_none() && pronoun_of(w).is_none()));
                 if begins && !matches!(self.sources[s].kind, SourceKind::Nominal { .. }) {
                     let cue = self.toks[t - 1].range.clone();
                     return Some((s, cue));
@@ -1482,7 +1500,8 @@ impl<'a> Ctx<'a> {
         let lo = b.saturating_sub(WINDOW * 2).max(a);
         for k in lo..b {
             let Some(info) = self.cue_at(k) else { continue };
-            if info.weak || info.participle {
+            let ends_sentence = matches!(self.punct(k + 1), Some('.' | ':'));
+            if (info.weak && !ends_sentence) || info.participle {
                 continue;
             }
             if k > 0 && self.word(k - 1).is_some_and(|w| matches!(lower(w).as_ref(), "the" | "a" | "an" | "to")) {
