@@ -834,6 +834,27 @@ impl<'a> Ctx<'a> {
         if self.punct(j) == Some(',') && j >= floor + 3 && self.punct(j - 2) == Some(',') && self.word(j - 1).is_some_and(is_party_tag) {
             return self.np_ending_at(j - 3, floor);
         }
+        // `…primary, Gov. John Kasich (R-OH), said`: the segment between
+        // the commas is itself the name.
+        if self.punct(j) == Some(',') && j > floor + 1 {
+            let mut e = j - 1;
+            if self.punct(e) == Some(')') {
+                if let Some(open) = (floor..e).rev().take(8).find(|&x| self.punct(x) == Some('(')) {
+                    e = open.saturating_sub(1);
+                }
+            }
+            if e > floor && self.name_word(e) {
+                let mark = self.sources.len();
+                if let Some(s) = self.np_ending_at(e, floor) {
+                    let start = self.sources[s].range.start;
+                    let seg_start = self.toks[floor..=e].iter().rposition(|x| x.range.end <= start).map(|i| i + floor);
+                    if seg_start.is_some_and(|p| self.punct(p) == Some(',')) {
+                        return Some(s);
+                    }
+                }
+                self.sources.truncate(mark);
+            }
+        }
         if self.punct(j) == Some(',') {
             // Apposition or relative clause between commas.
             let mut k = j;
@@ -1261,7 +1282,21 @@ impl<'a> Ctx<'a> {
             }
             if self.word(k).is_some_and(|w| w.eq_ignore_ascii_case("according")) && self.word(k + 1) == Some("to") {
                 let cue = self.toks[k].range.start..self.toks[k + 1].range.end;
-                return self.np_starting_at(k + 2).map(|s| (s, cue));
+                if let Some(s) = self.np_starting_at(k + 2) {
+                    return Some((s, cue));
+                }
+                // `according to excerpts of his speech released by …`
+                let mut e = k + 2;
+                while e < self.toks.len() && e - k < 10 && self.word(e).is_some() {
+                    e += 1;
+                }
+                if e > k + 2 {
+                    let head = lower(self.word(k + 2)?).into_owned();
+                    let r = self.toks[k + 2].range.start..self.toks[e - 1].range.end;
+                    let s = self.push_source(r, SourceKind::Nominal { key: head, definite: false, owner: None }, None);
+                    return Some((s, cue));
+                }
+                return None;
             }
             k += 1;
         }
@@ -1449,7 +1484,8 @@ impl<'a> Ctx<'a> {
                     "during" | "despite" | "after" | "before" | "since" | "asked" | "outside" | "inside" | "later" | "earlier"
                         | "meanwhile" | "still" | "however" | "instead" | "now" | "then" | "yet" | "also" | "speaking"
                         | "writing" | "according" | "while" | "although" | "though" | "because" | "given" | "once"
-                        | "until" | "unless" | "whereas" | "frustrated" | "pressed"
+                        | "until" | "unless" | "whereas" | "frustrated" | "pressed" | "based" | "hours" | "days"
+                        | "minutes" | "weeks" | "months" | "years" | "moments" | "shortly" | "soon"
                 )
                 || (lw.ends_with("ing") && is_cap(w))
                 || lw.ends_with("ly")
