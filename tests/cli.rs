@@ -5,37 +5,14 @@
 //! needs `../shared`.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 use tempfile::TempDir;
 
-/// Run `sayso ARGS` in `dir` with no standard input.
-fn sayso(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sayso"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the sayso binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
-}
-
-/// The JSON lines of stdout, parsed.
-fn json_lines(o: &Output) -> Vec<Value> {
-    stdout(o)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
-        .collect()
-}
+mod cli_support;
+use cli_support::{json_lines, sayso, stderr, stdout, write};
 
 /// The `path` field of every JSON line.
 fn paths(o: &Output) -> Vec<String> {
@@ -43,13 +20,6 @@ fn paths(o: &Output) -> Vec<String> {
         .iter()
         .map(|v| v["path"].as_str().unwrap().to_string())
         .collect()
-}
-
-fn write(dir: &Path, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-    let p = dir.join(rel);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(&p, contents).unwrap();
-    p
 }
 
 /// Byte range of the `n`-th (0-based) occurrence of `needle` in `text`.
