@@ -18,6 +18,12 @@
 //! - The worker drains every queued change before analysing, and drops a
 //!   result when newer changes arrived while it ran (an outdated version is
 //!   never published).
+//! - All work of the core (building the [`Document`], applying edits, which
+//!   re-analyses the touched paragraphs, new options, the analysis itself)
+//!   runs on the blocking pool inside `catch_unwind`: a slow paragraph never
+//!   holds an executor thread, and if the core panics (it must not, but) the
+//!   document stays open, an empty analysis is published for that version
+//!   and the next change rebuilds the core document from the full text.
 //! - [`Documents::snapshot`] waits for the analysis of (at least) the
 //!   version the document had when it was called, so an answer always
 //!   matches the text the client sent before the request.
@@ -247,11 +253,14 @@ impl Documents {
             settings,
             jobs: rx,
             snapshots: tx,
+            pending: Vec::new(),
+            options_changed: false,
             sink: self.sink.clone(),
             closing: self.closing.clone(),
             generation,
         };
-        let worker = tokio::spawn(worker.run(text, previous));
+        drop(text);
+        let worker = tokio::spawn(worker.run(previous));
         self.open.insert(
             uri,
             OpenDoc {
@@ -396,6 +405,11 @@ struct Worker {
     rope: Rope,
     format: Format,
     settings: Arc<Settings>,
+    /// Edits received since the core document last saw the text (plain
+    /// text only; a Markdown document's prose is redone from `rope`).
+    pending: Vec<Edit>,
+    /// The settings changed since the core document last saw them.
+    options_changed: bool,
     jobs: mpsc::UnboundedReceiver<Job>,
     snapshots: watch::Sender<Option<Arc<Snapshot>>>,
     sink: Sink,
@@ -404,29 +418,31 @@ struct Worker {
 }
 
 impl Worker {
-    async fn run(mut self, text: String, previous: Option<JoinHandle<()>>) {
+    async fn run(mut self, previous: Option<JoinHandle<()>>) {
         if let Some(previous) = previous {
             let _ = previous.await;
         }
-        // A Markdown document's core text is its prose mask, brought up to
-        // date before each analysis (off the executor, see `analyse`).
-        let core_text = match self.format {
-            Format::Text => text.as_str(),
-            Format::Markdown => "",
-        };
-        let mut doc = Document::new(core_text, self.settings.options());
-        drop(text);
+        // The core document is built on the blocking pool by the first
+        // analysis (`None`: build it from `self.rope`).
+        let mut doc: Option<Document> = None;
         'work: loop {
-            // Apply everything queued, then analyse once.
+            // Take everything queued, then analyse once.
             loop {
                 match self.jobs.try_recv() {
-                    Ok(job) => self.apply(&mut doc, job),
+                    Ok(job) => self.apply(job),
                     Err(mpsc::error::TryRecvError::Empty) => break,
                     Err(mpsc::error::TryRecvError::Disconnected) => break 'work,
                 }
             }
-            let (d, analysis, prose, silenced) =
-                analyse(doc, &self.rope, self.format, &self.settings).await;
+            let work = Work {
+                doc: doc.take(),
+                edits: std::mem::take(&mut self.pending),
+                options_changed: std::mem::take(&mut self.options_changed),
+                rope: self.rope.clone(),
+                format: self.format,
+                settings: self.settings.clone(),
+            };
+            let (d, analysis, prose, silenced) = analyse(work).await;
             doc = d;
             if !self.jobs.is_empty() {
                 debug!(
@@ -447,7 +463,7 @@ impl Worker {
             self.snapshots.send_replace(Some(snapshot.clone()));
             (self.sink)(Event::Analysed(self.uri.clone(), snapshot)).await;
             match self.jobs.recv().await {
-                Some(job) => self.apply(&mut doc, job),
+                Some(job) => self.apply(job),
                 None => break,
             }
         }
@@ -456,7 +472,9 @@ impl Worker {
             .remove_if(&self.uri, |_, (g, _)| *g == self.generation);
     }
 
-    fn apply(&mut self, doc: &mut Document, job: Job) {
+    /// Take one job: cheap bookkeeping only, on the executor. The core's
+    /// work for it happens in the next [`analyse`].
+    fn apply(&mut self, job: Job) {
         match job {
             Job::Change {
                 version,
@@ -465,35 +483,28 @@ impl Worker {
             } => {
                 self.version = version;
                 self.rope = rope;
-                if self.format == Format::Markdown {
-                    // The prose mask is redone from the whole text before
-                    // the next analysis (`analyse`).
-                    return;
+                if self.format == Format::Text {
+                    self.pending.extend(edits);
                 }
-                let rope = &self.rope;
-                for edit in edits {
-                    match edit {
-                        Edit::Splice(range, text) => doc.edit(range, &text),
-                        Edit::Replace(text) => doc.set_text(&text),
-                    }
-                }
-                // The core's text and the rope must agree (checked in full
-                // for texts up to 1 MB in debug builds).
-                debug_assert!(
-                    if rope.len_bytes() <= 1 << 20 {
-                        rope == doc.text()
-                    } else {
-                        rope.len_bytes() == doc.text().len()
-                    },
-                    "core text and rope disagree after version {version}"
-                );
             }
             Job::Settings(settings) => {
-                doc.set_options(settings.options());
                 self.settings = settings;
+                self.options_changed = true;
             }
         }
     }
+}
+
+/// What one analysis round needs: the core document (`None`: build it from
+/// `rope`), the edits and settings it has not seen yet, and the text they
+/// lead to.
+struct Work {
+    doc: Option<Document>,
+    edits: Vec<Edit>,
+    options_changed: bool,
+    rope: Rope,
+    format: Format,
+    settings: Arc<Settings>,
 }
 
 /// Bring the core document's text to `new` with one edit covering the
@@ -506,40 +517,79 @@ fn sync_text(doc: &mut Document, new: &str) {
     }
 }
 
-/// Run the core's analysis of `doc` on the blocking pool, for a Markdown
-/// document after bringing its prose mask up to date with `rope`, and apply
-/// `settings` and silenced regions to the findings ([`article::report`]).
+/// Run the core on the blocking pool: bring the core document up to date
+/// (build it when there is none, apply new settings and the pending edits,
+/// for Markdown sync it with the prose mask of `rope`), analyse it and apply
+/// the settings and silenced regions to the findings ([`article::report`]).
 /// Returns the document, the analysis, the prose mask (Markdown) and the
 /// silenced regions.
 ///
 /// The core does not panic by contract; if it does anyway, the panic is
-/// logged, the document is rebuilt, and an empty analysis stands in.
+/// logged, an empty analysis stands in for this version, and the document
+/// comes back `None`, so the next round rebuilds it from the full text.
 async fn analyse(
-    doc: Document,
-    rope: &Rope,
-    format: Format,
-    settings: &Arc<Settings>,
+    work: Work,
 ) -> (
-    Document,
+    Option<Document>,
     Arc<Analysis>,
     Option<Arc<String>>,
     Vec<Range<usize>>,
 ) {
-    let task_rope = rope.clone();
-    let task_settings = settings.clone();
     let joined = tokio::task::spawn_blocking(move || {
-        let mut doc = doc;
-        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let Work {
+            doc,
+            edits,
+            options_changed,
+            rope,
+            format,
+            settings,
+        } = work;
+        std::panic::catch_unwind(AssertUnwindSafe(move || {
+            let mut doc = match doc {
+                Some(mut doc) => {
+                    if options_changed {
+                        doc.set_options(settings.options());
+                    }
+                    for edit in edits {
+                        match edit {
+                            Edit::Splice(range, text) => doc.edit(range, &text),
+                            Edit::Replace(text) => doc.set_text(&text),
+                        }
+                    }
+                    doc
+                }
+                None => {
+                    let text = match format {
+                        Format::Text => rope.to_string(),
+                        Format::Markdown => String::new(),
+                    };
+                    Document::new(&text, settings.options())
+                }
+            };
             let (prose, silenced) = match format {
-                Format::Text => (None, Vec::new()),
+                Format::Text => {
+                    // The core's text and the rope must agree (checked in
+                    // full for texts up to 1 MB in debug builds).
+                    debug_assert!(
+                        if rope.len_bytes() <= 1 << 20 {
+                            rope == doc.text()
+                        } else {
+                            rope.len_bytes() == doc.text().len()
+                        },
+                        "core text and rope disagree"
+                    );
+                    (None, Vec::new())
+                }
                 Format::Markdown => {
-                    let m = markdown::mask(&task_rope.to_string());
+                    let m = markdown::mask(&rope.to_string());
                     sync_text(&mut doc, &m.text);
                     (Some(Arc::new(m.text)), m.silenced)
                 }
             };
+            #[cfg(test)]
+            tests::panic_hook(doc.text());
             let core = doc.analysis();
-            let findings = article::report(&core.findings, &silenced, &task_settings);
+            let findings = article::report(&core.findings, &silenced, &settings);
             let analysis = if findings == core.findings {
                 core
             } else {
@@ -548,25 +598,18 @@ async fn analyse(
                     ..(*core).clone()
                 })
             };
-            (analysis, prose, silenced)
-        }));
-        (doc, result)
+            (doc, analysis, prose, silenced)
+        }))
     })
     .await;
     match joined {
-        Ok((doc, Ok((analysis, prose, silenced)))) => (doc, analysis, prose, silenced),
-        Ok((_, Err(_))) | Err(_) => {
-            error!("the analysis panicked; serving an empty analysis for this version");
-            let text = match format {
-                Format::Text => rope.to_string(),
-                Format::Markdown => String::new(),
-            };
-            (
-                Document::new(&text, settings.options()),
-                Arc::new(Analysis::default()),
-                None,
-                Vec::new(),
-            )
+        Ok(Ok((doc, analysis, prose, silenced))) => (Some(doc), analysis, prose, silenced),
+        Ok(Err(_)) | Err(_) => {
+            error!(
+                "the analysis panicked; serving an empty analysis for this version \
+                 (the next change rebuilds the document)"
+            );
+            (None, Arc::new(Analysis::default()), None, Vec::new())
         }
     }
 }
@@ -812,6 +855,109 @@ mod tests {
                 assert_eq!(snap.rope.to_string(), model);
             });
         }
+    }
+
+    /// Marker that makes the analysis round panic (test builds only), as a
+    /// broken core would: see [`panic_hook`].
+    const PANIC_MARKER: &str = "\u{1}core-panic\u{1}";
+
+    /// Called inside the analysis round with the core's text after the
+    /// edits: panics when the text holds [`PANIC_MARKER`].
+    pub(super) fn panic_hook(text: &str) {
+        if text.contains(PANIC_MARKER) {
+            panic!("test: the core panicked");
+        }
+    }
+
+    /// Wait for the snapshot of `version` (or newer) of `u`.
+    async fn snapshot_of(docs: &Documents, u: &Uri, version: i32) -> Arc<Snapshot> {
+        let snap = docs.snapshot(u).await.expect("the document is open");
+        assert_eq!(snap.version, version);
+        snap
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_the_core_keeps_the_document_open_and_it_recovers() {
+        let (sink, log) = sink();
+        let docs = Documents::new(sink);
+        let u = uri("file:///panic.txt");
+        let good = "“We rebuild,” said Ana Lenk.";
+        // Opened on a text the core panics on: an empty analysis, still open.
+        docs.open(u.clone(), 1, format!("{good}{PANIC_MARKER}"));
+        let snap = snapshot_of(&docs, &u, 1).await;
+        assert!(snap.analysis.quotes.is_empty());
+        assert!(docs.is_open(&u));
+        // An edit that removes the trouble brings the analysis back.
+        let end = (good.encode_utf16().count() + PANIC_MARKER.len()) as u32;
+        let fix = change(0, good.encode_utf16().count() as u32, 0, end, "");
+        docs.change(&u, 2, vec![fix], Encoding::Utf16).unwrap();
+        let snap = snapshot_of(&docs, &u, 2).await;
+        assert_eq!(snap.analysis.quotes.len(), 1);
+        assert_eq!(
+            snap.analysis.speaker(0).map(|e| e.name.as_str()),
+            Some("Ana Lenk")
+        );
+        // The same through an incremental edit (the core redoes the touched
+        // paragraph inside the edit), then a fix again.
+        let at = good.encode_utf16().count() as u32;
+        docs.change(
+            &u,
+            3,
+            vec![change(0, at, 0, at, PANIC_MARKER)],
+            Encoding::Utf16,
+        )
+        .unwrap();
+        assert!(snapshot_of(&docs, &u, 3).await.analysis.quotes.is_empty());
+        let end = at + PANIC_MARKER.len() as u32;
+        docs.change(&u, 4, vec![change(0, at, 0, end, " Bye.")], Encoding::Utf16)
+            .unwrap();
+        let snap = snapshot_of(&docs, &u, 4).await;
+        assert_eq!(snap.rope.to_string(), format!("{good} Bye."));
+        assert_eq!(snap.analysis.quotes.len(), 1);
+        // Every version was published (the empty ones clear stale squiggles).
+        let versions: Vec<String> = log
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|l| l.split(' ').nth(2).unwrap().to_string())
+            .collect();
+        assert_eq!(versions, ["v1", "v2", "v3", "v4"]);
+    }
+
+    #[tokio::test]
+    async fn a_text_the_core_panics_on_today_does_not_stop_the_document() {
+        // Core bug (reported): `said the i<U+2028>D“` panics in
+        // paragraph.rs (slicing inside U+2028). Before this test the panic
+        // happened in `Document::edit` on the executor, outside
+        // `catch_unwind`: the worker died and the document answered "not
+        // open" for good. Whether or not the core still panics, the server
+        // must serve the next versions.
+        let (sink, _) = sink();
+        let docs = Documents::new(sink);
+        let u = uri("file:///u2028.txt");
+        docs.open(
+            u.clone(),
+            1,
+            "“Fine,” said Bo Sten.\n\nsaid the i D“".into(),
+        );
+        assert_eq!(snapshot_of(&docs, &u, 1).await.analysis.quotes.len(), 2);
+        docs.change(
+            &u,
+            2,
+            vec![change(2, 10, 2, 11, "\u{2028}")],
+            Encoding::Utf16,
+        )
+        .unwrap();
+        snapshot_of(&docs, &u, 2).await;
+        docs.change(&u, 3, vec![change(2, 0, 2, 13, "")], Encoding::Utf16)
+            .unwrap();
+        let snap = snapshot_of(&docs, &u, 3).await;
+        assert_eq!(snap.rope.to_string(), "“Fine,” said Bo Sten.\n\n");
+        assert_eq!(snap.analysis.quotes.len(), 1);
+        assert_eq!(
+            snap.analysis.speaker(0).map(|e| e.name.as_str()),
+            Some("Bo Sten")
+        );
     }
 
     #[test]
