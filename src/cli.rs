@@ -25,9 +25,11 @@
 //!
 //! Unreadable inputs (missing, permission denied, not UTF-8, binary, symlink
 //! loop) are reported on stderr as `sayso: PATH: REASON`; every other file is
-//! still processed and printed.
+//! still processed and printed. So is a file whose analysis panics (a core
+//! bug): `sayso: PATH: internal error: …`, exit status 2.
 
 pub mod config;
+mod guard;
 pub mod inputs;
 pub mod lines;
 pub mod report;
@@ -42,7 +44,7 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::analysis::Severity;
+use crate::analysis::{Analysis, Severity};
 use crate::article::{self, Format};
 use crate::settings::Settings;
 use config::Config;
@@ -167,6 +169,9 @@ struct Outcome {
     out: String,
     /// The input could not be read (or a non-fatal walk warning).
     error: Option<InputError>,
+    /// The analysis of a readable input failed (a panic in the core,
+    /// which must not happen): why, for stderr.
+    crashed: Option<String>,
     /// Files analysed (0 or 1).
     files: usize,
     quotes: usize,
@@ -176,7 +181,16 @@ struct Outcome {
     others: usize,
 }
 
-fn process(mode: Mode, args: &FileArgs, item: &Item, settings: &Settings) -> Outcome {
+/// How a text is analysed: [`article::analyze`] (tests pass another).
+type AnalyzeFn = dyn Fn(&str, Format, &Settings) -> Analysis + Sync;
+
+fn process(
+    mode: Mode,
+    args: &FileArgs,
+    item: &Item,
+    settings: &Settings,
+    analyze: &AnalyzeFn,
+) -> Outcome {
     let json = args.json;
     let source = match item {
         Item::Error(e) => {
@@ -197,7 +211,20 @@ fn process(mode: Mode, args: &FileArgs, item: &Item, settings: &Settings) -> Out
         }
     };
     let path = source.display();
-    let analysis = article::analyze(&text, args.format.of(source), settings);
+    // A panic of the core loses this file only; the run goes on.
+    let format = args.format.of(source);
+    let analysis = match guard::catch(|| analyze(&text, format, settings)) {
+        Ok(a) => a,
+        Err(why) => {
+            return Outcome {
+                crashed: Some(format!(
+                    "{path}: internal error: the analysis failed ({why}); \
+                     the file was skipped — please report this bug with the file"
+                )),
+                ..Outcome::default()
+            }
+        }
+    };
     let mut o = Outcome {
         files: 1,
         ..Outcome::default()
@@ -294,6 +321,12 @@ impl Progress {
 
 /// Run `quotes` or `check`; returns the exit status.
 pub fn run_files(mode: Mode, args: &FileArgs) -> u8 {
+    run_files_with(mode, args, &article::analyze)
+}
+
+/// [`run_files`] with another analysis function (tests).
+fn run_files_with(mode: Mode, args: &FileArgs, analyze: &AnalyzeFn) -> u8 {
+    guard::install();
     let config = match &args.config {
         Some(path) => match Config::fixed(path) {
             Ok(c) => c,
@@ -324,6 +357,7 @@ pub fn run_files(mode: Mode, args: &FileArgs) -> u8 {
     let mut out = io::BufWriter::new(stdout.lock());
     let mut total = Outcome::default();
     let mut unreadable = 0usize;
+    let mut failed = 0usize;
 
     let mut done = 0;
     for batch in batches(&items, max_items, BATCH_BYTES) {
@@ -333,7 +367,7 @@ pub fn run_files(mode: Mode, args: &FileArgs) -> u8 {
             .par_iter()
             .zip(batch_settings)
             .map(|(item, settings)| {
-                let o = process(mode, args, item, settings);
+                let o = process(mode, args, item, settings, analyze);
                 progress.inc();
                 o
             })
@@ -349,6 +383,11 @@ pub fn run_files(mode: Mode, args: &FileArgs) -> u8 {
                     } else {
                         eprintln!("sayso: warning: {e}");
                     }
+                }
+                if let Some(why) = &o.crashed {
+                    out.flush()?;
+                    failed += 1;
+                    eprintln!("sayso: {why}");
                 }
                 out.write_all(o.out.as_bytes())?;
             }
@@ -376,6 +415,12 @@ pub fn run_files(mode: Mode, args: &FileArgs) -> u8 {
 
     if !args.json {
         let mut line = summary(mode, &total, unreadable);
+        if failed > 0 {
+            line += &format!(
+                "; {} could not be analysed (internal error)",
+                plural(failed, "input", "inputs")
+            );
+        }
         if !bad_settings.is_empty() {
             line += &format!(
                 "; {} could not be used",
@@ -385,7 +430,7 @@ pub fn run_files(mode: Mode, args: &FileArgs) -> u8 {
         eprintln!("sayso: {line}");
     }
     match mode {
-        _ if unreadable > 0 || !bad_settings.is_empty() => 2,
+        _ if unreadable + failed > 0 || !bad_settings.is_empty() => 2,
         Mode::Check if total.errors + total.warnings > 0 => 1,
         _ => 0,
     }
@@ -446,6 +491,47 @@ mod tests {
         let sizes: Vec<usize> = batches(&items, 100, 100).iter().map(|b| b.len()).collect();
         assert_eq!(sizes, [1, 1, 1]);
         assert!(batches(&[], 4, 10).is_empty());
+    }
+
+    #[test]
+    fn a_panic_in_the_analysis_loses_only_that_file() {
+        guard::install();
+        let dir = tempfile::tempdir().unwrap();
+        let (bad, good) = (dir.path().join("bad.txt"), dir.path().join("good.txt"));
+        std::fs::write(&bad, "“Boom,” said Ana Lenk.").unwrap();
+        std::fs::write(&good, "“Fine,” said Ana Lenk.").unwrap();
+        let analyze = |text: &str, format: Format, settings: &Settings| {
+            if text.contains("Boom") {
+                panic!("the core broke on {text:?}");
+            }
+            article::analyze(text, format, settings)
+        };
+        let args = FileArgs {
+            json: true,
+            paths: vec![],
+            config: None,
+            format: FormatArg::Auto,
+        };
+        let item = |p: &std::path::Path| Item::Source(Source::File(p.to_path_buf()), 0);
+        let settings = Settings::default();
+        let o = process(Mode::Quotes, &args, &item(&bad), &settings, &analyze);
+        let why = o.crashed.expect("reported");
+        assert!(
+            why.starts_with(&format!(
+                "{}: internal error: the analysis failed (panicked at src/cli.rs:",
+                bad.display()
+            )),
+            "{why}"
+        );
+        assert!(
+            why.contains(": the core broke on \"“Boom,” said Ana Lenk.\")"),
+            "{why}"
+        );
+        assert_eq!((o.files, o.out.as_str()), (0, ""));
+        let o = process(Mode::Quotes, &args, &item(&good), &settings, &analyze);
+        assert_eq!(o.crashed, None);
+        assert_eq!((o.files, o.quotes, o.attributed), (1, 1, 1));
+        assert!(o.out.contains(r#""name":"Ana Lenk""#), "{}", o.out);
     }
 
     #[test]

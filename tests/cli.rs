@@ -529,3 +529,35 @@ fn crlf_and_nbsp_text_is_positioned_like_an_editor_does() {
          (source “Dana Whitlock” at 3:34, cue “said” at 3:29)\n"
     );
 }
+
+#[test]
+fn a_text_the_core_panics_on_today_does_not_end_the_run() {
+    // Core bug (reported): `said the i<U+2028>D“` panics in the core
+    // (paragraph.rs, a slice inside U+2028). Before the CLI caught it, the
+    // whole run died with exit status 101 and a backtrace, and files after
+    // it in the batch were lost. While the core still panics the file is
+    // reported as an internal error (exit 2); once the core is fixed it is
+    // analysed like any other. Either way the other files are processed.
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "a.txt", ATTRIBUTED);
+    write(dir.path(), "b.txt", "said the i\u{2028}D“\n");
+    write(dir.path(), "c.txt", UNATTRIBUTED);
+    let o = sayso(dir.path(), &["quotes", "--json", "a.txt", "b.txt", "c.txt"]);
+    let err = stderr(&o);
+    match o.status.code() {
+        Some(2) => {
+            assert_eq!(paths(&o), ["a.txt", "c.txt"], "{err}");
+            assert!(
+                err.starts_with("sayso: b.txt: internal error: the analysis failed (panicked at "),
+                "{err}"
+            );
+            assert!(err.contains("please report this bug"), "{err}");
+            assert_eq!(err.lines().count(), 1, "one line, no backtrace: {err}");
+        }
+        Some(0) => assert_eq!(paths(&o), ["a.txt", "b.txt", "c.txt"], "{err}"),
+        other => panic!("exit status {other:?}: {err}"),
+    }
+    let o = sayso(dir.path(), &["check", "a.txt", "b.txt", "c.txt"]);
+    assert!(matches!(o.status.code(), Some(1 | 2)), "{}", stderr(&o));
+    assert!(stdout(&o).contains("c.txt:1:1: warning: no speaker found"));
+}
