@@ -57,11 +57,16 @@ pub struct Prose<'a> {
     pub silenced: Vec<Range<usize>>,
 }
 
-/// The prose of `text` written in `format`.
+/// The prose of `text` written in `format`. A byte order mark (U+FEFF) at
+/// the start is not prose: the core reads spaces there (same byte length),
+/// so a quotation that opens the file still opens its paragraph.
 pub fn prose(text: &str, format: Format) -> Prose<'_> {
     match format {
         Format::Text => Prose {
-            text: Cow::Borrowed(text),
+            text: match text.strip_prefix(markdown::BOM) {
+                Some(rest) => Cow::Owned(" ".repeat(markdown::BOM.len_utf8()) + rest),
+                None => Cow::Borrowed(text),
+            },
             silenced: Vec::new(),
         },
         Format::Markdown => {

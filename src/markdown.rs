@@ -76,8 +76,33 @@ pub fn is_markdown_path(path: &str) -> bool {
 
 /// Build the prose mask of a Markdown document (see the module docs).
 ///
+/// A byte order mark (U+FEFF) at the start is not prose: it becomes spaces,
+/// and the document after it is parsed as if it started the file (so front
+/// matter right after the mark is front matter).
+///
 /// Never fails and never panics: any text is valid Markdown.
 pub fn mask(text: &str) -> Masked {
+    if let Some(rest) = text.strip_prefix(BOM) {
+        let inner = mask_from_start(rest);
+        let shift = BOM.len_utf8();
+        return Masked {
+            text: " ".repeat(shift) + &inner.text,
+            silenced: inner
+                .silenced
+                .into_iter()
+                .map(|r| r.start + shift..r.end + shift)
+                .collect(),
+        };
+    }
+    mask_from_start(text)
+}
+
+/// The byte order mark, which some editors (Windows Notepad) put at the
+/// start of UTF-8 files.
+pub const BOM: char = '\u{FEFF}';
+
+/// [`mask`] of a text without a byte order mark.
+fn mask_from_start(text: &str) -> Masked {
     let mut out = blank(text);
     let mut html: Vec<Range<usize>> = Vec::new();
     // For each open tag, whether its text is hidden; and how many open
@@ -353,6 +378,23 @@ mod mask_cases {
             "··“Hi,”·he·said.\r\n··Bye.\r\n",
         ),
     ];
+
+    #[test]
+    fn a_byte_order_mark_is_blanked_and_front_matter_after_it_is_not_prose() {
+        let text = "\u{FEFF}---\ntitle: \"Flood “defences” fail\"\n---\n\n“Hi,” said Ana.\n\n<!-- sayso off -->\n“x”\n";
+        let m = mask(text);
+        assert_eq!(m.text.len(), text.len());
+        let quote = text.find("“Hi").unwrap();
+        assert_eq!(m.text[..quote].trim(), "", "{:?}", m.text);
+        assert!(
+            m.text[quote..].starts_with("“Hi,” said Ana.\n\n    "),
+            "{:?}",
+            m.text
+        );
+        let off_end = text.find("-->").unwrap() + 3;
+        assert_eq!(m.silenced, vec![off_end..text.len()]);
+        assert_eq!(mask("\u{FEFF}").text, "   ");
+    }
 
     #[test]
     fn silenced_regions_between_off_and_on() {

@@ -561,3 +561,35 @@ fn a_text_the_core_panics_on_today_does_not_end_the_run() {
     assert!(matches!(o.status.code(), Some(1 | 2)), "{}", stderr(&o));
     assert!(stdout(&o).contains("c.txt:1:1: warning: no speaker found"));
 }
+
+#[test]
+fn a_byte_order_mark_is_not_prose_and_takes_no_column() {
+    // Windows Notepad and some CMS exports start UTF-8 files with U+FEFF.
+    // It used to reach the core as text: the opening quotation became
+    // `partial` (not the start of its paragraph), columns were one off, and
+    // Markdown front matter after it was read as prose (a bogus error).
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "bom.txt",
+        "\u{FEFF}“We will rebuild the pier,” said Dana Whitlock.\n",
+    );
+    let o = sayso(dir.path(), &["quotes", "bom.txt"]);
+    assert_eq!(
+        stdout(&o),
+        "bom.txt:1:1: direct “We will rebuild the pier,” — Dana Whitlock \
+         (source “Dana Whitlock” at 1:34, cue “said” at 1:29)\n"
+    );
+    let o = sayso(dir.path(), &["quotes", "--json", "bom.txt"]);
+    let q = &json_lines(&o)[0]["quotes"][0];
+    // JSON offsets stay byte offsets into the file, the mark included.
+    assert_eq!((q["start"].as_u64(), q["end"].as_u64()), (Some(3), Some(34)));
+    assert_eq!(q["kind"], "direct");
+    write(
+        dir.path(),
+        "bom.md",
+        "\u{FEFF}---\ntitle: \"Pier “gone\n---\n\n“We will rebuild,” said Dana Whitlock.\n",
+    );
+    let o = sayso(dir.path(), &["check", "bom.md"]);
+    assert_eq!((o.status.code(), stdout(&o).as_str()), (Some(0), ""));
+}

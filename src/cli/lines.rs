@@ -2,7 +2,8 @@
 //!
 //! Lines end at `\n`, `\r\n` or a lone `\r` (the same three breaks as LSP, so
 //! `path:line:col` agrees with what an editor shows). Columns count Unicode
-//! scalar values (`char`s) from the start of the line, 1-based.
+//! scalar values (`char`s) from the start of the line, 1-based; a byte order
+//! mark at the start of the file is not counted (editors do not show it).
 //!
 //! Lookups are cheap whatever the shape of the text: the line is found by
 //! binary search, and the column from a table of `char` counts taken every
@@ -88,7 +89,10 @@ impl<'a> LineIndex<'a> {
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let mut start = self.line_starts[line];
+        if line == 0 && self.text.starts_with('\u{FEFF}') {
+            start = offset.min('\u{FEFF}'.len_utf8());
+        }
         LineCol {
             line: line + 1,
             col: self.chars_to(offset) - self.chars_to(start) + 1,
@@ -130,6 +134,17 @@ mod tests {
         // U+2028 and NEL are not LSP line breaks.
         let text = "a\u{2028}b\u{85}c";
         assert_eq!(lc(text, text.len()), (1, 6));
+    }
+
+    #[test]
+    fn a_byte_order_mark_takes_no_column() {
+        let text = "\u{FEFF}“Hi,” she said.\n“Bye.”";
+        assert_eq!(lc(text, 0), (1, 1));
+        assert_eq!(lc(text, 3), (1, 1));
+        assert_eq!(lc(text, 3 + 3), (1, 2));
+        assert_eq!(lc(text, text.find('\n').unwrap() + 1), (2, 1));
+        // Only at the start of the file.
+        assert_eq!(lc("a\u{FEFF}b", 4), (1, 3));
     }
 
     #[test]
