@@ -583,7 +583,10 @@ fn a_byte_order_mark_is_not_prose_and_takes_no_column() {
     let o = sayso(dir.path(), &["quotes", "--json", "bom.txt"]);
     let q = &json_lines(&o)[0]["quotes"][0];
     // JSON offsets stay byte offsets into the file, the mark included.
-    assert_eq!((q["start"].as_u64(), q["end"].as_u64()), (Some(3), Some(34)));
+    assert_eq!(
+        (q["start"].as_u64(), q["end"].as_u64()),
+        (Some(3), Some(34))
+    );
     assert_eq!(q["kind"], "direct");
     write(
         dir.path(),
@@ -592,4 +595,39 @@ fn a_byte_order_mark_is_not_prose_and_takes_no_column() {
     );
     let o = sayso(dir.path(), &["check", "bom.md"]);
     assert_eq!((o.status.code(), stdout(&o).as_str()), (Some(0), ""));
+}
+
+#[test]
+fn an_endless_binary_input_is_refused_without_reading_it_all() {
+    // `/dev/zero` used to be read until memory ran out (the NUL check came
+    // after reading the whole input).
+    if !Path::new("/dev/zero").exists() {
+        return;
+    }
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "a.txt", ATTRIBUTED);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sayso"))
+        .args(["check", "/dev/zero", "a.txt"])
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("sayso check /dev/zero did not finish");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o)
+            .starts_with("sayso: /dev/zero: binary file (NUL byte at byte offset 0), not text\n"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -223,6 +223,12 @@ pub fn collect_with(paths: &[PathBuf], excluded: &dyn Fn(&Path) -> bool) -> Vec<
 
 /// Why a file's bytes are not UTF-8 text, or `None` when they are.
 fn not_text_reason(bytes: &[u8]) -> Option<String> {
+    binary_reason(bytes).or_else(|| not_utf8_reason(bytes))
+}
+
+/// Why bytes are binary or UTF-16 (a NUL byte, a UTF-16 byte order mark),
+/// or `None`; true of a file as soon as it is true of its first bytes.
+fn binary_reason(bytes: &[u8]) -> Option<String> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Some(
             "UTF-16 text; Sayso reads UTF-8 (convert it, e.g. `iconv -f UTF-16 -t UTF-8`)"
@@ -234,6 +240,11 @@ fn not_text_reason(bytes: &[u8]) -> Option<String> {
             "binary file (NUL byte at byte offset {at}), not text"
         ));
     }
+    None
+}
+
+/// Why bytes are not valid UTF-8 (where the first bad byte is), or `None`.
+fn not_utf8_reason(bytes: &[u8]) -> Option<String> {
     if let Err(e) = std::str::from_utf8(bytes) {
         let at = e.valid_up_to();
         let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
@@ -248,27 +259,55 @@ fn not_text_reason(bytes: &[u8]) -> Option<String> {
     None
 }
 
+/// Bytes read at a time by [`read_all`].
+const READ_BLOCK: u64 = 256 * 1024;
+
+/// Read all of `r` into memory (once), block by block, stopping at the first
+/// sign that it is not text (a NUL byte, a UTF-16 byte order mark): then
+/// `Ok(Err(reason))`. So `/dev/zero`, a device or a multi-gigabyte video
+/// named `.txt` is refused after its first block instead of being read
+/// whole (or forever). `capacity`: the expected size, for the first
+/// allocation.
+fn read_all(r: &mut dyn Read, capacity: u64) -> io::Result<Result<Vec<u8>, String>> {
+    let mut buf = Vec::with_capacity(capacity.min(1 << 30) as usize);
+    loop {
+        let start = buf.len();
+        let n = r.take(READ_BLOCK).read_to_end(&mut buf)?;
+        if n == 0 {
+            return Ok(Ok(buf));
+        }
+        let first = start < 2;
+        if first || memchr::memchr(0, &buf[start..]).is_some() {
+            if let Some(reason) = binary_reason(&buf) {
+                return Ok(Err(reason));
+            }
+        }
+    }
+}
+
 /// Read one input as UTF-8 text, holding it in memory once.
 ///
 /// Errors (with the reason for stderr): the file cannot be opened or read,
 /// is binary (a NUL byte), is UTF-16, or is not valid UTF-8. An empty file
-/// is fine (empty text).
+/// is fine (empty text). Binary input is recognised without reading all of
+/// it (see [`read_all`]).
 pub fn read(source: &Source) -> Result<String, InputError> {
     let fail = |reason: String| InputError {
         path: source.display(),
         reason,
         fatal: true,
     };
-    let bytes = match source {
-        Source::File(p) => fs::read(p).map_err(|e| fail(io_reason(&e)))?,
-        Source::Stdin => {
-            let mut buf = Vec::new();
-            io::stdin()
-                .lock()
-                .read_to_end(&mut buf)
-                .map_err(|e| fail(io_reason(&e)))?;
-            buf
-        }
+    let read = match source {
+        Source::File(p) => fs::File::open(p).and_then(|mut f| {
+            let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+            read_all(&mut f, size)
+        }),
+        Source::Stdin => read_all(&mut io::stdin().lock(), 0),
+    };
+    let bytes = match read {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(reason)) => return Err(fail(reason)),
+        Err(e) => return Err(fail(io_reason(&e))),
     };
     if let Some(reason) = not_text_reason(&bytes) {
         return Err(fail(reason));
@@ -310,6 +349,36 @@ mod tests {
             r.starts_with("not valid UTF-8 (byte 0xE9 at line 2, column 4, byte offset 7)"),
             "{r}"
         );
+    }
+
+    #[test]
+    fn reading_stops_at_the_first_block_that_is_not_text() {
+        // An endless stream of NULs (like /dev/zero): refused, not read whole.
+        let mut zeros = io::repeat(0);
+        let r = read_all(&mut zeros, 0).unwrap().unwrap_err();
+        assert_eq!(r, "binary file (NUL byte at byte offset 0), not text");
+        // Text, then NULs after two blocks: the offset is the first NUL's.
+        let text = vec![b'a'; 2 * READ_BLOCK as usize + 5];
+        let mut input = io::Read::chain(&text[..], io::repeat(0));
+        let r = read_all(&mut input, 0).unwrap().unwrap_err();
+        assert_eq!(
+            r,
+            format!(
+                "binary file (NUL byte at byte offset {}), not text",
+                text.len()
+            )
+        );
+        // An endless UTF-16 stream.
+        let mut utf16 = io::Read::chain(&[0xFF, 0xFE][..], io::repeat(b'a'));
+        assert!(read_all(&mut utf16, 0)
+            .unwrap()
+            .unwrap_err()
+            .starts_with("UTF-16 text"));
+        // Text is read whole, across blocks.
+        let long = "é“x” ".repeat(100_000);
+        let got = read_all(&mut long.as_bytes(), 0).unwrap().unwrap();
+        assert_eq!(got, long.as_bytes());
+        assert_eq!(read_all(&mut &b""[..], 0).unwrap().unwrap(), b"");
     }
 
     #[test]
