@@ -631,3 +631,30 @@ fn an_endless_binary_input_is_refused_without_reading_it_all() {
         stderr(&o)
     );
 }
+
+#[test]
+fn standard_input_given_twice_is_read_once() {
+    // `sayso quotes - -` used to print a second, empty `<stdin>` record and
+    // count two files.
+    let dir = TempDir::new().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sayso"))
+        .args(["quotes", "-", "-"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(ATTRIBUTED.as_bytes()).unwrap();
+    drop(stdin);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
+    assert_eq!(
+        stderr(&o),
+        "sayso: warning: -: standard input is read once; this `-` is left out\n\
+         sayso: 1 quotation, 1 with a speaker, in 1 file\n"
+    );
+}

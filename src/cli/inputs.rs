@@ -170,9 +170,21 @@ pub fn collect(paths: &[PathBuf]) -> Vec<Item> {
 /// are always taken.
 pub fn collect_with(paths: &[PathBuf], excluded: &dyn Fn(&Path) -> bool) -> Vec<Item> {
     let mut items = Vec::new();
+    let mut stdin_taken = false;
     for path in paths {
         if path.as_os_str() == "-" {
-            items.push(Item::Source(Source::Stdin, 0));
+            // Standard input can be read once: a second `-` would be an
+            // empty "file".
+            items.push(if stdin_taken {
+                Item::Error(InputError {
+                    path: "-".to_string(),
+                    reason: "standard input is read once; this `-` is left out".to_string(),
+                    fatal: false,
+                })
+            } else {
+                Item::Source(Source::Stdin, 0)
+            });
+            stdin_taken = true;
             continue;
         }
         let meta = match fs::metadata(path) {
