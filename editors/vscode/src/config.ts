@@ -221,7 +221,7 @@ export function missingServerMessage(serverPath: string, command: ServerCommand,
   return (
     `Sayso: cannot start the language server: ${where}` +
     (serverPath !== command.command ? ` (from sayso.server.path "${serverPath}")` : "") +
-    `. Install it with \`cargo install --path .\` in the Sayso repository, or set sayso.server.path to the binary.`
+    `. Install it with \`cargo install --locked --path .\` in the Sayso repository, or set sayso.server.path to the binary.`
   );
 }
 

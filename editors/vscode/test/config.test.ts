@@ -204,7 +204,7 @@ test("missingServerMessage names the command and the setting", () => {
   assert.equal(
     missingServerMessage("~/bin/sayso", cmd, false),
     'Sayso: cannot start the language server: "/home/ana/bin/sayso" does not exist or is not executable ' +
-      '(from sayso.server.path "~/bin/sayso"). Install it with `cargo install --path .` in the Sayso repository, ' +
+      '(from sayso.server.path "~/bin/sayso"). Install it with `cargo install --locked --path .` in the Sayso repository, ' +
       "or set sayso.server.path to the binary.",
   );
   assert.match(missingServerMessage("sayso", { command: "sayso", args: ["lsp"] }, true), /"sayso" was not found on PATH\. Install/);

@@ -28,7 +28,7 @@ function M.check()
   else
     health.error(
       ('server binary %s is not executable'):format(vim.inspect(type(cmd) == 'table' and cmd[1] or cmd)),
-      { 'Install it with `cargo install --path .` in the Sayso repository', 'or set cmd = { "/path/to/sayso", "lsp" }' }
+      { 'Install it with `cargo install --locked --path .` in the Sayso repository', 'or set cmd = { "/path/to/sayso", "lsp" }' }
     )
   end
 

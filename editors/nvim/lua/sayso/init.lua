@@ -131,7 +131,7 @@ function M.start(bufnr)
   end
   if vim.fn.executable(o.cmd[1]) ~= 1 then
     vim.notify_once(
-      ('sayso: %q is not executable; install Sayso (`cargo install --path .` in its repository) '
+      ('sayso: %q is not executable; install Sayso (`cargo install --locked --path .` in its repository) '
         .. 'or pass cmd = { "/path/to/sayso", "lsp" } to setup()'):format(o.cmd[1]),
       vim.log.levels.WARN
     )
