@@ -658,3 +658,27 @@ fn standard_input_given_twice_is_read_once() {
          sayso: 1 quotation, 1 with a speaker, in 1 file\n"
     );
 }
+
+#[test]
+fn the_opening_paragraph_of_a_quotation_attributed_at_its_end_says_where_it_goes_on() {
+    // The news convention: an opening mark on every paragraph, the closing
+    // mark and the attribution on the last. The core links the opening piece
+    // to the later, attributed one; the output used to say it "continues
+    // the quotation at 5:1", a quotation that comes after it.
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "night.txt",
+        "Harbour master Omar Reyes described the night.\n\n\
+         “By dawn the pier was gone.\n\n\
+         “We will rebuild,” he said.\n",
+    );
+    let o = sayso(dir.path(), &["quotes", "night.txt"]);
+    assert_eq!(
+        stdout(&o),
+        "night.txt:3:1: direct “By dawn the pier was gone. — Omar Reyes \
+         (the quotation goes on at 5:1, source “he” at 5:20, cue “said” at 5:23)\n\
+         night.txt:5:1: direct “We will rebuild,” — Omar Reyes \
+         (source “he” at 5:20, pronoun for “Omar Reyes” at 1:16, cue “said” at 5:23)\n"
+    );
+}

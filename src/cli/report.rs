@@ -305,7 +305,14 @@ pub fn quotes_human(path: &str, text: &str, analysis: &Analysis) -> String {
                         ),
                         None => format!("source {source}, pronoun"),
                     },
+                    // Usually an earlier quotation; the opening pieces of a
+                    // quotation over several paragraphs whose attribution
+                    // comes at its end point at a later one.
                     Method::Continuation { of } => match analysis.quotes.get(*of) {
+                        Some(other) if other.range.start > q.range.start => format!(
+                            "the quotation goes on at {}, source {source}",
+                            index.line_col(other.range.start)
+                        ),
                         Some(prev) => {
                             format!(
                                 "continues the quotation at {}, source {source}",

@@ -106,9 +106,15 @@ fn evidence(snap: &Snapshot, q: QuoteId) -> Option<String> {
             s.push('.');
         }
         Method::Continuation { of } => {
-            let of_line = a.quotes.get(*of).map(|o| snap.line_number(o.range.start));
-            match of_line {
-                Some(l) => {
+            // Usually an earlier quotation; the opening pieces of a quotation
+            // over several paragraphs attributed at its end point at a later one.
+            match a.quotes.get(*of) {
+                Some(o) if o.range.start > quote.range.start => {
+                    let l = snap.line_number(o.range.start);
+                    let _ = write!(s, "Part of the quotation that goes on at line {l}");
+                }
+                Some(o) => {
+                    let l = snap.line_number(o.range.start);
                     let _ = write!(s, "Continuation of the quotation at line {l}");
                 }
                 None => s.push_str("Continuation of an earlier quotation"),

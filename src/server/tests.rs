@@ -183,6 +183,32 @@ fn hover_on_a_continuation_names_the_earlier_quotation_line() {
 }
 
 #[test]
+fn hover_on_the_opening_piece_of_a_quotation_attributed_later_says_so() {
+    // The core links the opening paragraph of a multi-paragraph quotation
+    // whose attribution comes at its end to that later quotation.
+    let mut snap = fixture();
+    let mut analysis = (*snap.analysis).clone();
+    analysis.quotes[2].attribution = Some(Attribution {
+        entity: 0,
+        mention: 2,
+        cue: Some(find("added", 0)),
+        method: Method::Continuation { of: 3 },
+    });
+    snap.analysis = Arc::new(analysis);
+    let hover = hover::hover(&snap, find("mistake", 0).start, Encoding::Utf16).unwrap();
+    let HoverContents::Markup(m) = hover.contents else {
+        panic!("not markup")
+    };
+    assert!(
+        m.value.contains(
+            "Part of the quotation that goes on at line 5, attributed there to *He* by the cue *added*."
+        ),
+        "{}",
+        m.value
+    );
+}
+
+#[test]
 fn hover_on_a_pronoun_attribution_shows_the_antecedent() {
     check_hover(
         find("Russia", 0).start,
