@@ -228,6 +228,19 @@ fn nouns_that_are_also_verbs_roles_and_possessors() {
 }
 
 #[test]
+fn a_role_phrase_before_a_line_separator_does_not_split_a_character() {
+    // Found by the fresh-user QA run: the role words before a name ended one
+    // byte before the name, inside U+2028, and slicing there panicked.
+    check(
+        "said the i\u{2028}D“\n",
+        expect![[r#"
+            «“» ← D [mention «D», cue «said», cue]
+            ! unclosed-quote Error at 14..17
+        "#]],
+    );
+}
+
+#[test]
 fn seed_article_snapshot() {
     let text = include_str!("../seeds/000_4183c379b24c5a5d.txt");
     let a = analyze(text);

@@ -412,9 +412,18 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
                 .map(|(i, s)| (s.range.end, true, i)),
         );
         events.sort_unstable();
+        // Names used as a source in this paragraph (evidence of a person).
+        let mut speaking = vec![false; pa.names.len()];
+        for s in &pa.sources {
+            if let SourceKind::Name(n) = s.kind {
+                if let Some(x) = speaking.get_mut(n) {
+                    *x = true;
+                }
+            }
+        }
         for (_, is_source, i) in events {
             if !is_source {
-                let speaks = pa.sources.iter().any(|s| s.kind == SourceKind::Name(i));
+                let speaks = speaking[i];
                 let (_, m) = co.name(text, base, &pa.names[i], speaks);
                 names[i] = m;
                 continue;

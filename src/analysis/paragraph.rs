@@ -1000,8 +1000,10 @@ impl<'a> Ctx<'a> {
                 let n = &self.names[o];
                 if !n.org && n.range.end == self.toks[b - 1].range.end {
                     let r = n.range.clone();
-                    let desc = Some(self.toks[j].range.start..self.toks[owner_start.unwrap_or(j)].range.start.saturating_sub(1).max(self.toks[j].range.end));
-                    let desc = desc.filter(|d| d.start < d.end).map(|d| d.start..self.text[..d.end].trim_end().len());
+                    // The role words before the name: up to the end of the
+                    // token before it (always a char boundary).
+                    let before_name = owner_start.filter(|&o| o > j).map(|o| o - 1);
+                    let desc = before_name.map(|e| self.toks[j].range.start..self.toks[e].range.end);
                     return Some(self.push_source(r, SourceKind::Name(o), desc));
                 }
             }
@@ -1313,7 +1315,7 @@ impl<'a> Ctx<'a> {
         // sentence's subject.
         if matches!(self.sources[found.0].kind, SourceKind::Pronoun(..)) {
             let start = self.sources[found.0].range.start;
-            let pt = self.toks[floor..].iter().position(|x| x.range.start >= start).map(|i| i + floor);
+            let pt = Some(floor + self.toks[floor..].partition_point(|x| x.range.start < start)).filter(|&p| p < self.toks.len());
             if let Some(pt) = pt.filter(|&pt| pt > floor) {
                 if self.word(pt - 1).is_some_and(|w| matches!(lower(w).as_ref(), "what" | "which" | "whom")) {
                     if let Some(s) = self.sentence_subject(floor, pt - 1) {
@@ -1325,7 +1327,8 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let qt = self.toks.iter().position(|x| x.range.start >= found.1.end).unwrap_or(0);
+        // Tokens are sorted: binary search keeps this O(log n) per quotation.
+        let qt = self.toks.partition_point(|x| x.range.start < found.1.end);
         let after = (qt..self.toks.len()).find(|&x| self.is_quote(x));
         if let Some(f) = after.and_then(|t| self.according_after(t)) {
             return f;
@@ -1333,7 +1336,10 @@ impl<'a> Ctx<'a> {
         let mut best = found;
         for _ in 0..3 {
             let start = self.sources[best.0].range.start;
-            let Some(mut k) = self.toks[floor..].iter().position(|x| x.range.start >= start).map(|i| i + floor) else { break };
+            let mut k = floor + self.toks[floor..].partition_point(|x| x.range.start < start);
+            if k >= self.toks.len() {
+                break;
+            }
             // `After Beck asked …, D’Souza replied`: a clause before a comma
             // is not the frame of this one.
             if k > floor && self.punct(k - 1) == Some(',') {
