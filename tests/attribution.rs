@@ -263,3 +263,13 @@ fn seed_article_snapshot() {
         «“America should assert unambiguously tha…» ← John Bolton [mention «Bolton», cue «wrote», continues «“Today, we m»]
     "#]].assert_eq(&render(text, &a));
 }
+
+#[test]
+fn the_first_word_inside_a_quotation_is_no_speaker_entity() {
+    // Found by the fresh-user QA run: hovering "Quick" showed a Person.
+    let text = "“Quick,” said Bo Sten. “Hi Mara there,” he added.\n";
+    let a = analyze(text);
+    let names: Vec<&str> = a.entities.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, vec!["Bo Sten", "Mara"]);
+    assert_eq!(a.mention_at(text.find("Quick").unwrap() + 1), None);
+}

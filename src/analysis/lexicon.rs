@@ -417,6 +417,7 @@ const NOT_NAMES: &[&str] = &[
     "Wherever", "Whoever", "Photo", "Image", "Getty", "Images", "Follow", "Join", "Read",
     "Watch", "Click", "See", "Update", "Updated", "Editor", "Note", "Breaking", "Related",
     "Advertisement", "Share", "Tweet", "Email", "Print", "Comment", "Comments", "More",
+    "Hi", "Hello", "Goodbye", "Welcome", "Congratulations", "Cheers",
     "Outside", "Inside", "Beyond", "Behind", "Near", "Along", "Across", "Around", "Throughout",
     "Eleven", "Twelve", "Thirteen", "Fourteen", "Fifteen", "Twenty", "Thirty", "Forty", "Fifty",
     "Hundreds", "Thousands", "Millions", "Dozens", "Jan.", "Feb.", "Mar.", "Apr.", "Aug.",

@@ -540,8 +540,19 @@ impl<'a> Ctx<'a> {
                     break;
                 }
             }
-            if let Some(run) = self.make_name(start, j) {
-                self.names.push(run);
+            // The first word inside a quotation (`“Quick,” said Bo Sten`) is
+            // capitalised as a sentence start: one word alone there is a
+            // name only when the lexicon knows it as one.
+            let after_open_mark = start > 0 && matches!(self.punct(start - 1), Some('“' | '‘' | '"' | '\'' | '«' | '„' | '‚' | '#'));
+            let lone_unknown = j == start + 1
+                && self.word(start).is_some_and(|w| {
+                    let w = strip_possessive(w);
+                    self.lex.first_name_gender(w).is_none() && !self.lex.is_org_head(w) && !w.chars().all(|c| !c.is_lowercase())
+                });
+            if !(after_open_mark && lone_unknown) {
+                if let Some(run) = self.make_name(start, j) {
+                    self.names.push(run);
+                }
             }
             i = j.max(i + 1);
         }
