@@ -21,6 +21,21 @@ fn main() {
                 std::hint::black_box(d.analysis());
             }
         }
+        "stats" => {
+            let mut d = Document::new(&text, Options::default());
+            let a = d.analysis();
+            let names: usize = a.entities.iter().map(|e| e.name.len()).sum();
+            println!(
+                "bytes {} paragraphs {} quotes {} mentions {} entities {} (name bytes {}) findings {}",
+                text.len(),
+                a.paragraphs.len(),
+                a.quotes.len(),
+                a.mentions.len(),
+                a.entities.len(),
+                names,
+                a.findings.len()
+            );
+        }
         _ => {
             let mut d = Document::new(&text, Options::default());
             d.analysis();

@@ -9,8 +9,9 @@
 //! results in time linear in their size.
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::lexicon::{Gender, Lexicon, PronounClass};
 use super::marks::{self, Family};
@@ -24,7 +25,159 @@ use super::{
 #[derive(Debug, Clone)]
 struct Para {
     start: usize,
-    analysis: Arc<ParaAnalysis>,
+    analysis: Arc<Prepared>,
+}
+
+/// A paragraph's analysis plus the strings the document pass looks up,
+/// computed once when the paragraph is (re)analysed, so that the document
+/// pass, which runs after every edit over every paragraph, allocates and
+/// hashes no text.
+#[derive(Debug)]
+struct Prepared {
+    para: ParaAnalysis,
+    /// One per [`ParaAnalysis::names`].
+    names: Vec<NameKeys>,
+    /// One per [`ParaAnalysis::sources`].
+    sources: Vec<SourceKeys>,
+    /// The apposition of each source, white space collapsed.
+    source_descriptions: Vec<Option<String>>,
+}
+
+impl std::ops::Deref for Prepared {
+    type Target = ParaAnalysis;
+    fn deref(&self) -> &ParaAnalysis {
+        &self.para
+    }
+}
+
+/// A lookup key with its hash computed once (keyed SipHash of the process,
+/// so crafted names cannot make the maps degrade).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Key {
+    hash: u64,
+    text: String,
+}
+
+fn key_hasher() -> &'static std::hash::RandomState {
+    static STATE: OnceLock<std::hash::RandomState> = OnceLock::new();
+    STATE.get_or_init(std::hash::RandomState::new)
+}
+
+impl Key {
+    fn new(text: String) -> Self {
+        Key { hash: key_hasher().hash_one(text.as_str()), text }
+    }
+    fn get(&self) -> KeyRef<'_> {
+        KeyRef { hash: self.hash, text: &self.text }
+    }
+}
+
+/// A borrowed [`Key`]: hashes as its precomputed hash, compares as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct KeyRef<'a> {
+    hash: u64,
+    text: &'a str,
+}
+
+impl std::hash::Hash for KeyRef<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+/// Passes a precomputed `u64` hash through.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used by `KeyRef`; fold anything else.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type KeyMap<'a> = HashMap<KeyRef<'a>, usize, std::hash::BuildHasherDefault<PassThrough>>;
+
+/// Coreference keys of one name run.
+#[derive(Debug, PartialEq, Eq)]
+struct NameKeys {
+    /// The name with white space collapsed (`the ` before a `the` org).
+    full: Key,
+    last: Key,
+    first: Key,
+    description: Option<String>,
+}
+
+/// Coreference keys of one non-name source.
+#[derive(Debug, PartialEq, Eq)]
+enum SourceKeys {
+    Name,
+    /// An unresolved pronoun's entity name and key.
+    Pronoun { name: String, key: Key },
+    Nominal { phrase_key: Key, name: String, document_head: bool },
+}
+
+/// Analyse one paragraph (`text` is the paragraph) and prepare its keys.
+fn prepare(text: &str, lexicon: &Lexicon) -> Arc<Prepared> {
+    let para = analyze_paragraph(text, lexicon);
+    let names = para
+        .names
+        .iter()
+        .map(|n| {
+            let mut full = collapse_ws(&text[n.range.clone()]);
+            if n.org && n.with_the {
+                full.insert_str(0, "the ");
+            }
+            NameKeys {
+                full: Key::new(full),
+                last: Key::new(text[n.last.clone()].to_string()),
+                first: Key::new(text[n.first.clone()].to_string()),
+                description: n.description.as_ref().map(|d| collapse_ws(&text[d.clone()])),
+            }
+        })
+        .collect();
+    let sources = para
+        .sources
+        .iter()
+        .map(|s| match &s.kind {
+            SourceKind::Name(_) => SourceKeys::Name,
+            SourceKind::Pronoun(..) => {
+                let name = collapse_ws(&text[s.range.clone()]).to_lowercase();
+                let key = Key::new(format!("pronoun:{name}"));
+                SourceKeys::Pronoun { name, key }
+            }
+            SourceKind::Nominal { key, .. } => {
+                let mut phrase = collapse_ws(&text[s.range.clone()]);
+                let has_preposition = phrase.split_whitespace().any(|w| matches!(w, "of" | "on" | "in" | "for" | "at" | "from" | "with"));
+                if is_document_head(key) && phrase.split_whitespace().count() >= 3 && !has_preposition {
+                    // `the ministry statement` speaks for the ministry.
+                    if let Some(cut) = phrase.rfind(' ') {
+                        phrase.truncate(cut);
+                    }
+                }
+                let lowered = phrase.to_lowercase();
+                let nkey = lowered.split_once(' ').map_or(key.as_str(), |x| x.1).to_string();
+                let mut name = phrase;
+                if let Some(first) = name.get(..1) {
+                    if first == "T" || first == "A" || first == "O" {
+                        let lower_first = first.to_lowercase();
+                        name.replace_range(..1, &lower_first);
+                    }
+                }
+                SourceKeys::Nominal { phrase_key: Key::new(format!("nominal:{nkey}")), name, document_head: is_document_head(key) }
+            }
+        })
+        .collect();
+    let source_descriptions = para.sources.iter().map(|s| s.description.as_ref().map(|d| collapse_ws(&text[d.clone()]))).collect();
+    Arc::new(Prepared { para, names, sources, source_descriptions })
 }
 
 /// An article kept for incremental reanalysis.
@@ -41,6 +194,146 @@ pub struct Document {
     lexicon: Arc<Lexicon>,
     paras: Vec<Para>,
     analysis: Option<Arc<Analysis>>,
+    /// Closing marks that close nothing, document offsets, as of `analysis`.
+    strays: Vec<(usize, char)>,
+    /// Edits since `analysis` was computed that left every paragraph's
+    /// results the same up to a shift of offsets (see [`Shift`]): the next
+    /// analysis is the last one shifted, with no document pass.
+    pending: Vec<Shift>,
+}
+
+/// One edit as a map of old offsets to new ones: `at..old_end` was
+/// replaced by `new_len` bytes. Offsets before `at` stay, offsets from
+/// `old_end` on move by the difference, offsets inside the replaced bytes
+/// have no image. The map is strictly increasing where defined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Shift {
+    at: usize,
+    old_end: usize,
+    new_len: usize,
+}
+
+impl Shift {
+    fn map(&self, x: usize) -> Option<usize> {
+        if x < self.at {
+            Some(x)
+        } else if x >= self.old_end {
+            Some(x - self.old_end + self.at + self.new_len)
+        } else {
+            None
+        }
+    }
+    fn range(&self, r: &Range<usize>) -> Option<Range<usize>> {
+        Some(self.map(r.start)?..self.map(r.end)?)
+    }
+}
+
+/// `pa` (a paragraph starting at document offset `base`) with every offset
+/// moved by `shift`, or `None` when some offset falls inside the replaced
+/// bytes. Destructures every field, so that a new field of
+/// [`ParaAnalysis`] cannot be forgotten here.
+fn shifted_para(pa: &ParaAnalysis, base: usize, shift: &Shift) -> Option<ParaAnalysis> {
+    let new_base = shift.map(base)?;
+    let m = |x: usize| -> Option<usize> { shift.map(base + x)?.checked_sub(new_base) };
+    let r = |x: &Range<usize>| -> Option<Range<usize>> { Some(m(x.start)?..m(x.end)?) };
+    let or = |x: &Option<Range<usize>>| -> Option<Option<Range<usize>>> {
+        match x {
+            Some(x) => Some(Some(r(x)?)),
+            None => Some(None),
+        }
+    };
+    let ParaAnalysis { len, quotes, stray_closers, names, sources, opens_with, dash_lead, trailing_context, quote_only } = pa;
+    let mut out_quotes = Vec::with_capacity(quotes.len());
+    for q in quotes {
+        let super::paragraph::ParaQuote { raw, kind, attribution, leads, cue_in_sentence } = q;
+        let marks::RawQuote { range, content, open, close, mismatched, broken, line_piece } = raw;
+        let attribution = match attribution {
+            Some(super::paragraph::LocalAttribution { source, cue, how }) => {
+                Some(super::paragraph::LocalAttribution { source: *source, cue: or(cue)?, how: *how })
+            }
+            None => None,
+        };
+        out_quotes.push(super::paragraph::ParaQuote {
+            raw: marks::RawQuote {
+                range: r(range)?,
+                content: r(content)?,
+                open: *open,
+                close: *close,
+                mismatched: *mismatched,
+                broken: *broken,
+                line_piece: *line_piece,
+            },
+            kind: *kind,
+            attribution,
+            leads: *leads,
+            cue_in_sentence: *cue_in_sentence,
+        });
+    }
+    let mut out_strays = Vec::with_capacity(stray_closers.len());
+    for &(o, c) in stray_closers {
+        out_strays.push((m(o)?, c));
+    }
+    let mut out_names = Vec::with_capacity(names.len());
+    for n in names {
+        let NameRun { range, description, words, last, first, org, person, honorific, gender, with_the } = n;
+        out_names.push(NameRun {
+            range: r(range)?,
+            description: or(description)?,
+            words: *words,
+            last: r(last)?,
+            first: r(first)?,
+            org: *org,
+            person: *person,
+            honorific: *honorific,
+            gender: *gender,
+            with_the: *with_the,
+        });
+    }
+    let mut out_sources = Vec::with_capacity(sources.len());
+    for src in sources {
+        let super::paragraph::Source { range, kind, description } = src;
+        out_sources.push(super::paragraph::Source { range: r(range)?, kind: kind.clone(), description: or(description)? });
+    }
+    let dash_lead = match dash_lead {
+        Some((s, c)) => Some((*s, r(c)?)),
+        None => None,
+    };
+    let trailing_context = match trailing_context {
+        Some((s, c)) => Some((*s, or(c)?)),
+        None => None,
+    };
+    Some(ParaAnalysis {
+        len: m(*len)?,
+        quotes: out_quotes,
+        stray_closers: out_strays,
+        names: out_names,
+        sources: out_sources,
+        opens_with: *opens_with,
+        dash_lead,
+        trailing_context,
+        quote_only: *quote_only,
+    })
+}
+
+/// `a` with every offset moved by `shift` (findings excepted: they are
+/// recomputed by the rules). `None` when an offset has no image.
+fn shift_analysis(a: &mut Analysis, shift: &Shift) -> Option<()> {
+    for q in &mut a.quotes {
+        q.range = shift.range(&q.range)?;
+        q.content = shift.range(&q.content)?;
+        if let Some(at) = &mut q.attribution {
+            if let Some(c) = &mut at.cue {
+                *c = shift.range(c)?;
+            }
+        }
+    }
+    for m in &mut a.mentions {
+        m.range = shift.range(&m.range)?;
+    }
+    for p in &mut a.paragraphs {
+        *p = shift.range(p)?;
+    }
+    Some(())
 }
 
 fn is_line_break(b: u8) -> bool {
@@ -78,21 +371,41 @@ fn split_paragraphs(text: &str, base: usize, out: &mut Vec<Range<usize>>) {
     }
 }
 
+/// The lexicon for `options`: the built-in one is built once per process
+/// and shared (the command line opens one document per file).
+fn lexicon_for(options: &Options) -> Arc<Lexicon> {
+    static DEFAULT: OnceLock<Arc<Lexicon>> = OnceLock::new();
+    if *options == Options::default() {
+        DEFAULT.get_or_init(|| Arc::new(Lexicon::new(&Options::default()))).clone()
+    } else {
+        Arc::new(Lexicon::new(options))
+    }
+}
+
 impl Document {
     /// A document over `text`.
     pub fn new(text: &str, options: Options) -> Self {
-        let lexicon = Arc::new(Lexicon::new(&options));
-        let mut doc = Document { text: text.to_string(), options, lexicon, paras: Vec::new(), analysis: None };
+        let lexicon = lexicon_for(&options);
+        let mut doc = Document {
+            text: text.to_string(),
+            options,
+            lexicon,
+            paras: Vec::new(),
+            analysis: None,
+            strays: Vec::new(),
+            pending: Vec::new(),
+        };
         doc.reanalyze_all();
         doc
     }
 
     fn reanalyze_all(&mut self) {
+        self.pending.clear();
         let mut ranges = Vec::new();
         split_paragraphs(&self.text, 0, &mut ranges);
         self.paras = ranges
             .into_iter()
-            .map(|r| Para { start: r.start, analysis: Arc::new(analyze_paragraph(&self.text[r], &self.lexicon)) })
+            .map(|r| Para { start: r.start, analysis: prepare(&self.text[r], &self.lexicon) })
             .collect();
         self.analysis = None;
     }
@@ -150,17 +463,46 @@ impl Document {
         let last_old = self.paras.partition_point(|p| p.start < region_end_old);
         let new_after = s + new_text.len();
         let mut fresh: Vec<Para> = Vec::with_capacity(ranges.len());
+        let region = &self.paras[first_old..last_old];
+        // The old paragraph of the region starting at `start`, if any
+        // (binary search: the region may hold every paragraph).
+        let at = |start: usize| -> Option<&Para> {
+            let i = region.partition_point(|p| p.start < start);
+            region.get(i).filter(|p| p.start == start)
+        };
         for r in ranges {
-            let reuse = self.paras[first_old..last_old].iter().find(|p| {
+            let before = at(r.start).filter(|p| {
                 let old = p.start..end_of(p);
-                (old.end < s && old == r)
-                    || (old.start > e && r.start > new_after && (old.start as isize + delta) as usize == r.start && p.analysis.len == r.len())
+                old.end < s && old == r
             });
-            let analysis = match reuse {
+            let after = || {
+                let old_start = (r.start as isize - delta) as usize;
+                at(old_start).filter(|p| p.start > e && r.start > new_after && p.analysis.len == r.len())
+            };
+            let analysis = match before.or_else(after) {
                 Some(p) => p.analysis.clone(),
-                None => Arc::new(analyze_paragraph(&self.text[r.clone()], &self.lexicon)),
+                None => prepare(&self.text[r.clone()], &self.lexicon),
             };
             fresh.push(Para { start: r.start, analysis });
+        }
+        // Did every paragraph keep its results up to offsets? Then the
+        // document-level analysis is the last one shifted.
+        let shift = Shift { at: s, old_end: e, new_len: new_text.len() };
+        let same_up_to_shift = self.analysis.is_some()
+            && fresh.len() == region.len()
+            && region.iter().zip(&fresh).all(|(old, new)| {
+                shift.map(old.start) == Some(new.start)
+                    && (Arc::ptr_eq(&old.analysis, &new.analysis)
+                        || (old.analysis.names == new.analysis.names
+                            && old.analysis.sources == new.analysis.sources
+                            && old.analysis.source_descriptions == new.analysis.source_descriptions
+                            && shifted_para(&old.analysis.para, old.start, &shift).as_ref() == Some(&new.analysis.para)))
+            });
+        if same_up_to_shift {
+            self.pending.push(shift);
+        } else {
+            self.analysis = None;
+            self.pending.clear();
         }
         let tail: Vec<Para> = self.paras.drain(last_old..).collect();
         self.paras.truncate(first_old);
@@ -169,7 +511,6 @@ impl Document {
             p.start = (p.start as isize + delta) as usize;
             p
         }));
-        self.analysis = None;
     }
 
     /// Replace the whole text.
@@ -181,7 +522,7 @@ impl Document {
     /// Change the options; everything is reanalysed.
     pub fn set_options(&mut self, options: Options) {
         if options != self.options {
-            self.lexicon = Arc::new(Lexicon::new(&options));
+            self.lexicon = lexicon_for(&options);
             self.options = options;
             self.reanalyze_all();
         }
@@ -189,10 +530,37 @@ impl Document {
 
     /// The analysis of the current text (cached until the next edit).
     pub fn analysis(&mut self) -> Arc<Analysis> {
+        if !self.pending.is_empty() {
+            // Every edit since the last analysis left the paragraphs'
+            // results equal up to offsets: shift the last analysis instead
+            // of running the document pass (`Arc::make_mut` copies it only
+            // when a caller still holds it).
+            let pending = std::mem::take(&mut self.pending);
+            if let Some(mut a) = self.analysis.take() {
+                let ok = {
+                    let am = Arc::make_mut(&mut a);
+                    pending.iter().try_for_each(|sh| {
+                        shift_analysis(am, sh)?;
+                        for st in &mut self.strays {
+                            st.0 = sh.map(st.0)?;
+                        }
+                        Some(())
+                    })
+                };
+                if ok.is_some() {
+                    let am = Arc::make_mut(&mut a);
+                    am.findings = rules::run(&self.text, am, &self.strays);
+                    self.analysis = Some(a.clone());
+                    return a;
+                }
+            }
+        }
         if let Some(a) = &self.analysis {
             return a.clone();
         }
-        let a = Arc::new(document_pass(&self.text, &self.paras));
+        let (a, strays) = document_pass(&self.text, &self.paras);
+        let a = Arc::new(a);
+        self.strays = strays;
         self.analysis = Some(a.clone());
         a
     }
@@ -201,9 +569,9 @@ impl Document {
 // ---------------------------------------------------------------------------
 // The document-level pass.
 
-struct EntityBuild {
-    name: String,
-    description: Option<String>,
+struct EntityBuild<'a> {
+    name: &'a str,
+    description: Option<&'a str>,
     kind: EntityKind,
     gender: Gender,
     full: bool,
@@ -214,13 +582,16 @@ struct EntityBuild {
     quotes: Vec<QuoteId>,
 }
 
+/// Coreference state of the document pass. Keys and names borrow the
+/// strings prepared per paragraph ([`Prepared`]): nothing is allocated per
+/// mention but the mention itself.
 #[derive(Default)]
-struct Coref {
-    entities: Vec<EntityBuild>,
-    by_full: HashMap<String, usize>,
-    by_last: HashMap<String, usize>,
-    by_first: HashMap<String, usize>,
-    by_nominal: HashMap<String, usize>,
+struct Coref<'a> {
+    entities: Vec<EntityBuild<'a>>,
+    by_full: KeyMap<'a>,
+    by_last: KeyMap<'a>,
+    by_first: KeyMap<'a>,
+    by_nominal: KeyMap<'a>,
     /// Recently mentioned entities, newest last (bounded).
     recent: Vec<usize>,
     mentions: Vec<Mention>,
@@ -237,8 +608,8 @@ fn collapse_ws(s: &str) -> String {
     out
 }
 
-impl Coref {
-    fn new_entity(&mut self, name: String, kind: EntityKind, gender: Gender, full: bool, mention: MentionId) -> usize {
+impl<'a> Coref<'a> {
+    fn new_entity(&mut self, name: &'a str, kind: EntityKind, gender: Gender, full: bool, mention: MentionId) -> usize {
         self.entities.push(EntityBuild {
             name,
             description: None,
@@ -267,14 +638,11 @@ impl Coref {
     }
 
     /// Coreference for one name mention; returns (entity, mention id).
-    fn name(&mut self, text: &str, base: usize, n: &NameRun) -> (usize, MentionId) {
+    fn name(&mut self, base: usize, n: &NameRun, keys: &'a NameKeys) -> (usize, MentionId) {
         let range = base + n.range.start..base + n.range.end;
-        let mut full_text = collapse_ws(&text[range.clone()]);
-        if n.org && n.with_the {
-            full_text.insert_str(0, "the ");
-        }
-        let last = text[base + n.last.start..base + n.last.end].to_string();
-        let first = text[base + n.first.start..base + n.first.end].to_string();
+        let full_text = keys.full.get();
+        let last = keys.last.get();
+        let first = keys.first.get();
         let m = self.mentions.len();
         let kind = if n.org {
             EntityKind::Organization
@@ -286,22 +654,22 @@ impl Coref {
                 e
             } else if let Some(&e) = self.by_last.get(&last).filter(|&&e| !self.entities[e].full && self.entities[e].kind != EntityKind::Organization) {
                 let eb = &mut self.entities[e];
-                eb.name = full_text.clone();
+                eb.name = full_text.text;
                 eb.full = true;
                 eb.introduction = Some(m);
-                self.by_full.insert(full_text.clone(), e);
+                self.by_full.insert(full_text, e);
                 e
             } else {
-                let e = self.new_entity(full_text.clone(), kind, n.gender, true, m);
-                self.by_full.insert(full_text.clone(), e);
+                let e = self.new_entity(full_text.text, kind, n.gender, true, m);
+                self.by_full.insert(full_text, e);
                 e
             }
         } else if n.words >= 2 {
             match self.by_full.get(&full_text) {
                 Some(&e) => e,
                 None => {
-                    let e = self.new_entity(full_text.clone(), kind, n.gender, true, m);
-                    self.by_full.insert(full_text.clone(), e);
+                    let e = self.new_entity(full_text.text, kind, n.gender, true, m);
+                    self.by_full.insert(full_text, e);
                     e
                 }
             }
@@ -315,8 +683,8 @@ impl Coref {
             match found {
                 Some(e) => e,
                 None => {
-                    let e = self.new_entity(full_text.clone(), kind, n.gender, false, m);
-                    self.by_full.insert(full_text.clone(), e);
+                    let e = self.new_entity(full_text.text, kind, n.gender, false, m);
+                    self.by_full.insert(full_text, e);
                     e
                 }
             }
@@ -333,15 +701,15 @@ impl Coref {
         }
         // `Kremlin` in a headline, `the Kremlin` in the text: the article's
         // own form names the entity.
-        if n.org && n.with_the && eb.name == full_text.trim_start_matches("the ") {
-            eb.name = full_text.clone();
+        if n.org && n.with_the && eb.name == full_text.text.trim_start_matches("the ") {
+            eb.name = full_text.text;
         }
         if n.person && eb.kind != EntityKind::Organization {
             eb.kind = EntityKind::Person;
         }
         if eb.description.is_none() {
-            if let Some(d) = &n.description {
-                eb.description = Some(collapse_ws(&text[base + d.start..base + d.end]));
+            if let Some(d) = &keys.description {
+                eb.description = Some(d);
             }
         }
         let mkind = if n.honorific && n.words == 1 {
@@ -377,19 +745,26 @@ struct ParaIds {
     sources: Vec<(MentionId, Option<MentionId>)>,
 }
 
-fn document_pass(text: &str, paras: &[Para]) -> Analysis {
+/// The document-level pass over the cached paragraph results: linear in
+/// their total size (hash lookups on precomputed keys, one sort that is
+/// skipped when the mentions are already in order).
+fn document_pass(text: &str, paras: &[Para]) -> (Analysis, Vec<(usize, char)>) {
     let mut co = Coref::default();
     let mut ids: Vec<ParaIds> = Vec::with_capacity(paras.len());
+    let mut names: Vec<MentionId> = Vec::new();
+    let mut events: Vec<(usize, bool, usize)> = Vec::new();
     // Pass 1: mentions and entities, in text order within each paragraph.
     for p in paras {
-        let pa = &p.analysis;
+        let pa: &ParaAnalysis = &p.analysis.para;
+        let prep: &Prepared = &p.analysis;
         let base = p.start;
-        let mut names = vec![usize::MAX; pa.names.len()];
+        names.clear();
+        names.resize(pa.names.len(), usize::MAX);
         let mut sources = vec![(usize::MAX, None); pa.sources.len()];
         // Events: names and non-name sources, by position.
         // Sorted by end, so that a name inside a nominal (`the Kremlin
         // statement`) is resolved before the nominal.
-        let mut events: Vec<(usize, bool, usize)> = Vec::with_capacity(pa.names.len() + pa.sources.len());
+        events.clear();
         events.extend(pa.names.iter().enumerate().map(|(i, n)| (n.range.end, false, i)));
         events.extend(
             pa.sources
@@ -399,17 +774,17 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
                 .map(|(i, s)| (s.range.end, true, i)),
         );
         events.sort_unstable();
-        for (_, is_source, i) in events {
+        for &(_, is_source, i) in &events {
             if !is_source {
-                let (_, m) = co.name(text, base, &pa.names[i]);
+                let (_, m) = co.name(base, &pa.names[i], &prep.names[i]);
                 names[i] = m;
                 continue;
             }
             let s = &pa.sources[i];
             let range = base + s.range.start..base + s.range.end;
             let m = co.mentions.len();
-            match &s.kind {
-                SourceKind::Pronoun(pc, antecedent) => {
+            match (&s.kind, &prep.sources[i]) {
+                (SourceKind::Pronoun(pc, antecedent), SourceKeys::Pronoun { name, key }) => {
                     let resolved = match (pc, antecedent) {
                         (PronounClass::Relative, Some(a)) if names.get(*a).is_some_and(|&x| x != usize::MAX) => {
                             Some(co.mentions[names[*a]].entity)
@@ -429,13 +804,11 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
                             (e, Some(ante))
                         }
                         None => {
-                            let name = collapse_ws(&text[range.clone()]).to_lowercase();
-                            let key = format!("pronoun:{name}");
-                            let e = match co.by_nominal.get(&key) {
+                            let e = match co.by_nominal.get(&key.get()) {
                                 Some(&e) => e,
                                 None => {
                                     let e = co.new_entity(name, EntityKind::Anonymous, Gender::Unknown, false, m);
-                                    co.by_nominal.insert(key, e);
+                                    co.by_nominal.insert(key.get(), e);
                                     e
                                 }
                             };
@@ -447,39 +820,20 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
                     co.entities[e].last_mention = m;
                     sources[i] = (m, ante);
                 }
-                SourceKind::Nominal { key, definite, owner } => {
+                (SourceKind::Nominal { definite, owner, .. }, SourceKeys::Nominal { phrase_key, name, document_head }) => {
                     let owner_entity = owner
                         .filter(|&o| names.get(o).is_some_and(|&x| x != usize::MAX))
                         .map(|o| co.mentions[names[o]].entity)
                         .filter(|_| s.range.end > 0);
-                    let phrase = collapse_ws(&text[range.clone()]);
-                    let e = if let (Some(oe), true) = (owner_entity, is_document_head(key)) {
+                    let e = if let (Some(oe), true) = (owner_entity, *document_head) {
                         oe
                     } else {
-                        let mut phrase = phrase.clone();
-                        let has_preposition = phrase.split_whitespace().any(|w| matches!(w, "of" | "on" | "in" | "for" | "at" | "from" | "with"));
-                        if is_document_head(key) && phrase.split_whitespace().count() >= 3 && !has_preposition {
-                            // `the ministry statement` speaks for the ministry.
-                            if let Some(cut) = phrase.rfind(' ') {
-                                phrase.truncate(cut);
-                            }
-                        }
-                        let lowered = phrase.to_lowercase();
-                        let nkey = lowered.split_once(' ').map_or(key.as_str(), |x| x.1).to_string();
-                        let nkey = format!("nominal:{nkey}");
-                        match co.by_nominal.get(&nkey).filter(|_| *definite) {
+                        match co.by_nominal.get(&phrase_key.get()).filter(|_| *definite) {
                             Some(&e) => e,
                             None => {
-                                let mut name = phrase.clone();
-                                if let Some(first) = name.get(..1) {
-                                    if first == "T" || first == "A" || first == "O" {
-                                        let lower_first = first.to_lowercase();
-                                        name.replace_range(..1, &lower_first);
-                                    }
-                                }
                                 let kind = if *definite { EntityKind::Organization } else { EntityKind::Anonymous };
                                 let e = co.new_entity(name, kind, Gender::Unknown, false, m);
-                                co.by_nominal.insert(nkey, e);
+                                co.by_nominal.insert(phrase_key.get(), e);
                                 e
                             }
                         }
@@ -488,18 +842,18 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
                     co.touch(e, m);
                     sources[i] = (m, None);
                 }
-                SourceKind::Name(_) => {}
+                _ => {}
             }
         }
         for (i, s) in pa.sources.iter().enumerate() {
             if let SourceKind::Name(n) = s.kind {
                 sources[i] = (names[n], None);
             }
-            if let Some(d) = &s.description {
+            if let Some(d) = &prep.source_descriptions[i] {
                 let e = co.mentions.get(sources[i].0).map(|m| m.entity);
                 if let Some(e) = e {
                     if co.entities[e].description.is_none() {
-                        co.entities[e].description = Some(collapse_ws(&text[base + d.start..base + d.end]));
+                        co.entities[e].description = Some(d);
                     }
                 }
             }
@@ -635,6 +989,9 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
             prev_open_family = None;
         }
     }
+    // Are the mentions already in document order (the usual case)? Then
+    // both sorts below are the identity and are skipped.
+    let in_order = co.mentions.windows(2).all(|w| (w[0].range.start, w[0].range.end) <= (w[1].range.start, w[1].range.end));
     // Multi-paragraph chains: a speaker named in a later piece (`…,” he
     // said.`) holds for the earlier pieces.
     // A piece whose speaker came only by continuation takes the speaker
@@ -652,19 +1009,21 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
     // A continuation uses the nearest earlier mention of its speaker (`“…,”
     // Trump added. He then asked the crowd. ¶ “Who’s going to pay?”`).
     {
-        let mut last_of: HashMap<usize, MentionId> = HashMap::new();
+        let mut last_of: Vec<MentionId> = vec![usize::MAX; co.entities.len()];
         let mut order: Vec<MentionId> = (0..co.mentions.len()).collect();
-        order.sort_by_key(|&i| co.mentions[i].range.start);
+        if !in_order {
+            order.sort_by_key(|&i| co.mentions[i].range.start);
+        }
         let mut mi = 0;
         for q in quotes.iter_mut() {
             while mi < order.len() && co.mentions[order[mi]].range.start < q.range.start {
                 let m = order[mi];
-                last_of.insert(co.mentions[m].entity, m);
+                last_of[co.mentions[m].entity] = m;
                 mi += 1;
             }
             if let Some(a) = &mut q.attribution {
                 if let Method::Continuation { .. } = a.method {
-                    if let Some(&m) = last_of.get(&a.entity) {
+                    if let Some(&m) = last_of.get(a.entity).filter(|&&m| m != usize::MAX) {
                         if co.mentions[m].range.start > co.mentions[a.mention].range.start {
                             a.mention = m;
                         }
@@ -677,7 +1036,9 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
     // inside it that was resolved first).
     let order = {
         let mut idx: Vec<MentionId> = (0..co.mentions.len()).collect();
-        idx.sort_by_key(|&i| (co.mentions[i].range.start, co.mentions[i].range.end));
+        if !in_order {
+            idx.sort_by_key(|&i| (co.mentions[i].range.start, co.mentions[i].range.end));
+        }
         idx
     };
     let mut remap = vec![0; order.len()];
@@ -710,8 +1071,8 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
         .entities
         .into_iter()
         .map(|e| Entity {
-            name: e.name,
-            description: e.description,
+            name: e.name.to_string(),
+            description: e.description.map(str::to_string),
             kind: e.kind,
             introduction: e.introduction.unwrap_or(e.first),
             mentions: e.mentions,
@@ -724,7 +1085,7 @@ fn document_pass(text: &str, paras: &[Para]) -> Analysis {
         .flat_map(|p| p.analysis.stray_closers.iter().map(move |&(o, c)| (p.start + o, c)))
         .collect();
     analysis.findings = rules::run(text, &analysis, &strays);
-    analysis
+    (analysis, strays)
 }
 
 fn is_document_head(key: &str) -> bool {
