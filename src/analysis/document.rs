@@ -40,7 +40,7 @@ struct Prepared {
     /// One per [`ParaAnalysis::sources`].
     sources: Vec<SourceKeys>,
     /// The apposition of each source, white space collapsed.
-    source_descriptions: Vec<Option<String>>,
+    source_descriptions: Vec<Option<Box<str>>>,
 }
 
 impl std::ops::Deref for Prepared {
@@ -109,11 +109,21 @@ type KeyMap<'a> = HashMap<KeyRef<'a>, usize, std::hash::BuildHasherDefault<PassT
 /// Coreference keys of one name run.
 #[derive(Debug, PartialEq, Eq)]
 struct NameKeys {
-    /// The name with white space collapsed (`the ` before a `the` org).
-    full: Key,
-    last: Key,
-    first: Key,
-    description: Option<String>,
+    /// Hash of the full name: white space collapsed, `the ` before a `the`
+    /// organisation.
+    full_hash: u64,
+    /// The full name when it differs from the name's bytes (`None`: the
+    /// text of [`NameRun::range`] as written, the usual case).
+    full_text: Option<Box<str>>,
+    /// Hashes of the texts of [`NameRun::last`] and [`NameRun::first`].
+    last_hash: u64,
+    first_hash: u64,
+    /// The title or apposition, white space collapsed.
+    description: Option<Box<str>>,
+}
+
+fn hash_str(s: &str) -> u64 {
+    key_hasher().hash_one(s)
 }
 
 /// Coreference keys of one non-name source.
@@ -127,20 +137,30 @@ enum SourceKeys {
 
 /// Analyse one paragraph (`text` is the paragraph) and prepare its keys.
 fn prepare(text: &str, lexicon: &Lexicon) -> Arc<Prepared> {
-    let para = analyze_paragraph(text, lexicon);
+    let mut para = analyze_paragraph(text, lexicon);
+    // Cached until the paragraph is edited: no spare capacity.
+    para.quotes.shrink_to_fit();
+    para.names.shrink_to_fit();
+    para.sources.shrink_to_fit();
+    para.stray_closers.shrink_to_fit();
     let names = para
         .names
         .iter()
         .map(|n| {
-            let mut full = collapse_ws(&text[n.range.clone()]);
-            if n.org && n.with_the {
-                full.insert_str(0, "the ");
-            }
+            let raw = &text[n.range.clone()];
+            let full_text = if n.org && n.with_the {
+                Some(format!("the {}", collapse_ws(raw)).into_boxed_str())
+            } else if needs_collapse(raw) {
+                Some(collapse_ws(raw).into_boxed_str())
+            } else {
+                None
+            };
             NameKeys {
-                full: Key::new(full),
-                last: Key::new(text[n.last.clone()].to_string()),
-                first: Key::new(text[n.first.clone()].to_string()),
-                description: n.description.as_ref().map(|d| collapse_ws(&text[d.clone()])),
+                full_hash: hash_str(full_text.as_deref().unwrap_or(raw)),
+                full_text,
+                last_hash: hash_str(&text[n.last.clone()]),
+                first_hash: hash_str(&text[n.first.clone()]),
+                description: n.description.as_ref().map(|d| collapse_ws(&text[d.clone()]).into_boxed_str()),
             }
         })
         .collect();
@@ -176,7 +196,7 @@ fn prepare(text: &str, lexicon: &Lexicon) -> Arc<Prepared> {
             }
         })
         .collect();
-    let source_descriptions = para.sources.iter().map(|s| s.description.as_ref().map(|d| collapse_ws(&text[d.clone()]))).collect();
+    let source_descriptions = para.sources.iter().map(|s| s.description.as_ref().map(|d| collapse_ws(&text[d.clone()]).into_boxed_str())).collect();
     Arc::new(Prepared { para, names, sources, source_descriptions })
 }
 
@@ -313,6 +333,15 @@ fn shifted_para(pa: &ParaAnalysis, base: usize, shift: &Shift) -> Option<ParaAna
         trailing_context,
         quote_only: *quote_only,
     })
+}
+
+/// Does the edit of bytes `s..e` touch (overlap or adjoin) a range whose
+/// text makes a coreference key (names, sources, their descriptions) in
+/// paragraph `pa` at `base`? If not, every key's text is unchanged.
+fn touches_keys(pa: &ParaAnalysis, base: usize, s: usize, e: usize) -> bool {
+    let touches = |r: &Range<usize>| base + r.start <= e && s <= base + r.end;
+    pa.names.iter().any(|n| touches(&n.range) || n.description.as_ref().is_some_and(touches))
+        || pa.sources.iter().any(|x| touches(&x.range) || x.description.as_ref().is_some_and(touches))
 }
 
 /// `a` with every offset moved by `shift` (findings excepted: they are
@@ -493,7 +522,8 @@ impl Document {
             && region.iter().zip(&fresh).all(|(old, new)| {
                 shift.map(old.start) == Some(new.start)
                     && (Arc::ptr_eq(&old.analysis, &new.analysis)
-                        || (old.analysis.names == new.analysis.names
+                        || (!touches_keys(&old.analysis.para, old.start, s, e)
+                            && old.analysis.names == new.analysis.names
                             && old.analysis.sources == new.analysis.sources
                             && old.analysis.source_descriptions == new.analysis.source_descriptions
                             && shifted_para(&old.analysis.para, old.start, &shift).as_ref() == Some(&new.analysis.para)))
@@ -597,6 +627,22 @@ struct Coref<'a> {
     mentions: Vec<Mention>,
 }
 
+/// Would [`collapse_ws`] change `s`?
+fn needs_collapse(s: &str) -> bool {
+    let mut prev_space = true;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if prev_space || c != ' ' {
+                return true;
+            }
+            prev_space = true;
+        } else {
+            prev_space = false;
+        }
+    }
+    prev_space && !s.is_empty()
+}
+
 fn collapse_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
@@ -638,11 +684,11 @@ impl<'a> Coref<'a> {
     }
 
     /// Coreference for one name mention; returns (entity, mention id).
-    fn name(&mut self, base: usize, n: &NameRun, keys: &'a NameKeys) -> (usize, MentionId) {
+    fn name(&mut self, text: &'a str, base: usize, n: &NameRun, keys: &'a NameKeys) -> (usize, MentionId) {
         let range = base + n.range.start..base + n.range.end;
-        let full_text = keys.full.get();
-        let last = keys.last.get();
-        let first = keys.first.get();
+        let full_text = KeyRef { hash: keys.full_hash, text: keys.full_text.as_deref().unwrap_or(&text[range.clone()]) };
+        let last = KeyRef { hash: keys.last_hash, text: &text[base + n.last.start..base + n.last.end] };
+        let first = KeyRef { hash: keys.first_hash, text: &text[base + n.first.start..base + n.first.end] };
         let m = self.mentions.len();
         let kind = if n.org {
             EntityKind::Organization
@@ -748,7 +794,7 @@ struct ParaIds {
 /// The document-level pass over the cached paragraph results: linear in
 /// their total size (hash lookups on precomputed keys, one sort that is
 /// skipped when the mentions are already in order).
-fn document_pass(text: &str, paras: &[Para]) -> (Analysis, Vec<(usize, char)>) {
+fn document_pass<'a>(text: &'a str, paras: &'a [Para]) -> (Analysis, Vec<(usize, char)>) {
     let mut co = Coref::default();
     let mut ids: Vec<ParaIds> = Vec::with_capacity(paras.len());
     let mut names: Vec<MentionId> = Vec::new();
@@ -776,7 +822,7 @@ fn document_pass(text: &str, paras: &[Para]) -> (Analysis, Vec<(usize, char)>) {
         events.sort_unstable();
         for &(_, is_source, i) in &events {
             if !is_source {
-                let (_, m) = co.name(base, &pa.names[i], &prep.names[i]);
+                let (_, m) = co.name(text, base, &pa.names[i], &prep.names[i]);
                 names[i] = m;
                 continue;
             }
