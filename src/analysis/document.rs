@@ -9,6 +9,8 @@
 //! results in time linear in their size.
 
 use std::collections::HashMap;
+
+use rayon::prelude::*;
 use std::hash::BuildHasher;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
@@ -365,10 +367,6 @@ fn shift_analysis(a: &mut Analysis, shift: &Shift) -> Option<()> {
     Some(())
 }
 
-fn is_line_break(b: u8) -> bool {
-    b == b'\n' || b == b'\r'
-}
-
 /// Split `text` into paragraph ranges, offset by `base`.
 fn split_paragraphs(text: &str, base: usize, out: &mut Vec<Range<usize>>) {
     let bytes = text.as_bytes();
@@ -376,9 +374,7 @@ fn split_paragraphs(text: &str, base: usize, out: &mut Vec<Range<usize>>) {
     let mut cur: Option<(usize, usize)> = None;
     while i < bytes.len() {
         let line_start = i;
-        while i < bytes.len() && !is_line_break(bytes[i]) {
-            i += 1;
-        }
+        i = memchr::memchr2(b'\n', b'\r', &bytes[i..]).map_or(bytes.len(), |k| i + k);
         let line_end = i;
         if i < bytes.len() {
             i += if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
@@ -432,9 +428,14 @@ impl Document {
         self.pending.clear();
         let mut ranges = Vec::new();
         split_paragraphs(&self.text, 0, &mut ranges);
+        // Paragraphs are independent: analyse them on every core (rayon's
+        // pool; a caller already inside it, like the command line, shares
+        // it). Results keep document order.
+        let (text, lexicon) = (&self.text, &self.lexicon);
         self.paras = ranges
-            .into_iter()
-            .map(|r| Para { start: r.start, analysis: prepare(&self.text[r], &self.lexicon) })
+            .into_par_iter()
+            .with_min_len(64)
+            .map(|r| Para { start: r.start, analysis: prepare(&text[r], lexicon) })
             .collect();
         self.analysis = None;
     }

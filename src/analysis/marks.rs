@@ -321,24 +321,24 @@ impl Remaining {
 fn mark_positions(text: &str) -> Vec<(usize, char)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match b {
-            b'"' | b'\'' => out.push((i, b as char)),
-            0xC2 | 0xE2 => {
-                if let Some(c) = text[i..].chars().next() {
-                    if family(c).is_some() {
-                        out.push((i, c));
-                    }
-                    i += c.len_utf8();
-                    continue;
-                }
-            }
-            _ => {}
+    let decode = |i: usize| text[i..].chars().next().filter(|&c| family(c).is_some());
+    // `«»` (lead byte 0xC2) are rare: merge their few positions in.
+    let mut low = memchr::memchr_iter(0xC2, bytes).filter_map(|i| decode(i).map(|c| (i, c))).peekable();
+    for i in memchr::memchr3_iter(b'"', b'\'', 0xE2, bytes) {
+        let c = match bytes[i] {
+            0xE2 => match decode(i) {
+                Some(c) => c,
+                None => continue,
+            },
+            b => b as char,
+        };
+        while let Some(&l) = low.peek().filter(|l| l.0 < i) {
+            out.push(l);
+            low.next();
         }
-        i += 1;
+        out.push((i, c));
     }
+    out.extend(low);
     out
 }
 

@@ -146,7 +146,7 @@ fn is_cap(w: &str) -> bool {
 
 fn lower(w: &str) -> Cow<'_, str> {
     if w.chars().any(char::is_uppercase) {
-        Cow::Owned(w.to_lowercase())
+        Cow::Owned(if w.is_ascii() { w.to_ascii_lowercase() } else { w.to_lowercase() })
     } else {
         Cow::Borrowed(w)
     }
@@ -519,8 +519,8 @@ impl<'a> Ctx<'a> {
 
     /// Scan name runs over the whole paragraph, quotations included.
     fn scan_names(&mut self) {
-        let all = tokenize(self.text, &[]);
-        let saved = std::mem::replace(&mut self.toks, all);
+        // Without quotations the stream is already the uncollapsed one.
+        let saved = (!self.quote_tok.is_empty()).then(|| std::mem::replace(&mut self.toks, tokenize(self.text, &[])));
         let n = self.toks.len();
         let mut i = 0;
         while i < n {
@@ -551,7 +551,9 @@ impl<'a> Ctx<'a> {
             }
             i = j.max(i + 1);
         }
-        self.toks = saved;
+        if let Some(saved) = saved {
+            self.toks = saved;
+        }
     }
 
     /// Build a name run from tokens `a..b` (all words), splitting titles.
