@@ -39,7 +39,12 @@ fn main() {
         _ => {
             let mut d = Document::new(&text, Options::default());
             d.analysis();
-            let at = corpus::typing_point(&text);
+            let at = if mode == "name" {
+                let a = d.analysis();
+                a.mentions.iter().find(|m| m.range.start >= text.len() / 2 && m.range.len() > 3).expect("mention").range.start + 1
+            } else {
+                corpus::typing_point(&text)
+            };
             for k in 0..n {
                 if k % 2 == 0 {
                     d.edit(at..at, "x");

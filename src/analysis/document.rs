@@ -792,16 +792,34 @@ struct ParaIds {
     sources: Vec<(MentionId, Option<MentionId>)>,
 }
 
+/// The permutation that stably sorts `mentions` by `key`, given that the
+/// blocks `bounds[i]..bounds[i + 1]` (one per paragraph) are already in
+/// order between themselves: only blocks out of order inside are sorted
+/// (usually none), so this equals a global stable sort at linear cost.
+fn block_order(mentions: &[Mention], bounds: &[usize], key: impl Fn(&Mention) -> (usize, usize)) -> Vec<MentionId> {
+    let mut order: Vec<MentionId> = (0..mentions.len()).collect();
+    for w in bounds.windows(2) {
+        let block = &mut order[w[0]..w[1]];
+        if !block.windows(2).all(|p| key(&mentions[p[0]]) <= key(&mentions[p[1]])) {
+            block.sort_by_key(|&i| key(&mentions[i]));
+        }
+    }
+    order
+}
+
 /// The document-level pass over the cached paragraph results: linear in
 /// their total size (hash lookups on precomputed keys, one sort that is
 /// skipped when the mentions are already in order).
 fn document_pass<'a>(text: &'a str, paras: &'a [Para]) -> (Analysis, Vec<(usize, char)>) {
     let mut co = Coref::default();
+    // Where each paragraph's mentions start in `co.mentions`.
+    let mut bounds: Vec<usize> = Vec::with_capacity(paras.len() + 1);
     let mut ids: Vec<ParaIds> = Vec::with_capacity(paras.len());
     let mut names: Vec<MentionId> = Vec::new();
     let mut events: Vec<(usize, bool, usize)> = Vec::new();
     // Pass 1: mentions and entities, in text order within each paragraph.
     for p in paras {
+        bounds.push(co.mentions.len());
         let pa: &ParaAnalysis = &p.analysis.para;
         let prep: &Prepared = &p.analysis;
         let base = p.start;
@@ -1038,7 +1056,7 @@ fn document_pass<'a>(text: &'a str, paras: &'a [Para]) -> (Analysis, Vec<(usize,
     }
     // Are the mentions already in document order (the usual case)? Then
     // both sorts below are the identity and are skipped.
-    let in_order = co.mentions.windows(2).all(|w| (w[0].range.start, w[0].range.end) <= (w[1].range.start, w[1].range.end));
+    bounds.push(co.mentions.len());
     // Multi-paragraph chains: a speaker named in a later piece (`…,” he
     // said.`) holds for the earlier pieces.
     // A piece whose speaker came only by continuation takes the speaker
@@ -1057,10 +1075,7 @@ fn document_pass<'a>(text: &'a str, paras: &'a [Para]) -> (Analysis, Vec<(usize,
     // Trump added. He then asked the crowd. ¶ “Who’s going to pay?”`).
     {
         let mut last_of: Vec<MentionId> = vec![usize::MAX; co.entities.len()];
-        let mut order: Vec<MentionId> = (0..co.mentions.len()).collect();
-        if !in_order {
-            order.sort_by_key(|&i| co.mentions[i].range.start);
-        }
+        let order = block_order(&co.mentions, &bounds, |m| (m.range.start, 0));
         let mut mi = 0;
         for q in quotes.iter_mut() {
             while mi < order.len() && co.mentions[order[mi]].range.start < q.range.start {
@@ -1082,11 +1097,7 @@ fn document_pass<'a>(text: &'a str, paras: &'a [Para]) -> (Analysis, Vec<(usize,
     // Mentions into document order (a nominal may start before the name
     // inside it that was resolved first).
     let order = {
-        let mut idx: Vec<MentionId> = (0..co.mentions.len()).collect();
-        if !in_order {
-            idx.sort_by_key(|&i| (co.mentions[i].range.start, co.mentions[i].range.end));
-        }
-        idx
+        block_order(&co.mentions, &bounds, |m| (m.range.start, m.range.end))
     };
     let mut remap = vec![0; order.len()];
     for (new, &old) in order.iter().enumerate() {
