@@ -609,8 +609,6 @@ struct EntityBuild<'a> {
     introduction: Option<MentionId>,
     first: MentionId,
     last_mention: MentionId,
-    mentions: Vec<MentionId>,
-    quotes: Vec<QuoteId>,
 }
 
 /// Coreference state of the document pass. Keys and names borrow the
@@ -666,14 +664,11 @@ impl<'a> Coref<'a> {
             introduction: if full { Some(mention) } else { None },
             first: mention,
             last_mention: mention,
-            mentions: Vec::new(),
-            quotes: Vec::new(),
         });
         self.entities.len() - 1
     }
 
     fn touch(&mut self, e: usize, m: MentionId) {
-        self.entities[e].mentions.push(m);
         self.entities[e].last_mention = m;
         if let Some(pos) = self.recent.iter().rposition(|&x| x == e) {
             self.recent.remove(pos);
@@ -786,10 +781,18 @@ impl<'a> Coref<'a> {
     }
 }
 
-/// Paragraph-local facts resolved to document ids.
-struct ParaIds {
-    /// source index → (mention id, antecedent mention for pronouns).
-    sources: Vec<(MentionId, Option<MentionId>)>,
+/// Paragraph-local sources resolved to document ids, all paragraphs in one
+/// vector: paragraph `p`'s source `i` is at `start[p] + i`, as
+/// (mention id, antecedent mention for pronouns).
+struct SourceIds {
+    start: Vec<usize>,
+    ids: Vec<(MentionId, Option<MentionId>)>,
+}
+
+impl SourceIds {
+    fn get(&self, p: usize, i: usize) -> (MentionId, Option<MentionId>) {
+        self.ids[self.start[p] + i]
+    }
 }
 
 /// The permutation that stably sorts `mentions` by `key`, given that the
@@ -814,7 +817,18 @@ fn document_pass<'a>(text: &'a str, paras: &'a [Para]) -> (Analysis, Vec<(usize,
     let mut co = Coref::default();
     // Where each paragraph's mentions start in `co.mentions`.
     let mut bounds: Vec<usize> = Vec::with_capacity(paras.len() + 1);
-    let mut ids: Vec<ParaIds> = Vec::with_capacity(paras.len());
+    // Sizes up front, so that no vector or map grows during the pass.
+    let (mut n_names, mut n_sources, mut n_quotes) = (0, 0, 0);
+    for p in paras {
+        n_names += p.analysis.names.len();
+        n_sources += p.analysis.sources.len();
+        n_quotes += p.analysis.quotes.len();
+    }
+    co.mentions.reserve(n_names + n_sources);
+    co.by_full.reserve(n_names);
+    co.by_last.reserve(n_names);
+    co.by_first.reserve(n_names);
+    let mut ids = SourceIds { start: Vec::with_capacity(paras.len()), ids: Vec::with_capacity(n_sources) };
     let mut names: Vec<MentionId> = Vec::new();
     let mut events: Vec<(usize, bool, usize)> = Vec::new();
     // Pass 1: mentions and entities, in text order within each paragraph.
@@ -825,7 +839,10 @@ fn document_pass<'a>(text: &'a str, paras: &'a [Para]) -> (Analysis, Vec<(usize,
         let base = p.start;
         names.clear();
         names.resize(pa.names.len(), usize::MAX);
-        let mut sources = vec![(usize::MAX, None); pa.sources.len()];
+        let first_source = ids.ids.len();
+        ids.start.push(first_source);
+        ids.ids.resize(first_source + pa.sources.len(), (usize::MAX, None));
+        let sources = &mut ids.ids[first_source..];
         // Events: names and non-name sources, by position.
         // Sorted by end, so that a name inside a nominal (`the Kremlin
         // statement`) is resolved before the nominal.
@@ -881,7 +898,6 @@ fn document_pass<'a>(text: &'a str, paras: &'a [Para]) -> (Analysis, Vec<(usize,
                         }
                     };
                     co.mentions.push(Mention { range, entity: e, kind: MentionKind::Pronoun });
-                    co.entities[e].mentions.push(m);
                     co.entities[e].last_mention = m;
                     sources[i] = (m, ante);
                 }
@@ -923,13 +939,12 @@ fn document_pass<'a>(text: &'a str, paras: &'a [Para]) -> (Analysis, Vec<(usize,
                 }
             }
         }
-        ids.push(ParaIds { sources });
     }
     // Mentions must be in document order: within a paragraph they were
     // pushed in order, and paragraphs are in order.
 
     // Pass 2: quotations and attributions.
-    let mut quotes: Vec<Quote> = Vec::new();
+    let mut quotes: Vec<Quote> = Vec::with_capacity(n_quotes);
     let mut paragraphs = Vec::with_capacity(paras.len());
     let mut prev_last: Option<QuoteId> = None;
     let mut prev_open_family: Option<Family> = None;
@@ -956,7 +971,7 @@ fn document_pass<'a>(text: &'a str, paras: &'a [Para]) -> (Analysis, Vec<(usize,
                 continues = Some(id - 1);
             }
             let mut attribution = pq.attribution.as_ref().and_then(|la| {
-                let (m, ante) = ids[pi].sources[la.source];
+                let (m, ante) = ids.get(pi, la.source);
                 if m == usize::MAX {
                     return None;
                 }
@@ -992,7 +1007,7 @@ fn document_pass<'a>(text: &'a str, paras: &'a [Para]) -> (Analysis, Vec<(usize,
                 // A sign-off on the next paragraph: `— Jane Roe`.
                 if let Some((s, cue)) = next.and_then(|n| n.dash_lead.clone()) {
                     let nb = paras[pi + 1].start;
-                    let (m, _) = ids[pi + 1].sources[s];
+                    let (m, _) = ids.get(pi + 1, s);
                     if m != usize::MAX {
                         attribution = Some(Attribution {
                             entity: co.mentions[m].entity,
@@ -1025,7 +1040,7 @@ fn document_pass<'a>(text: &'a str, paras: &'a [Para]) -> (Analysis, Vec<(usize,
         carry = None;
         if pa.quotes.is_empty() || pa.quotes.last().is_some_and(|q| q.raw.range.end < pa.len) {
             if let Some((s, cue)) = &pa.trailing_context {
-                let (m, ante) = ids[pi].sources[*s];
+                let (m, ante) = ids.get(pi, *s);
                 if m != usize::MAX && pa.quotes.last().is_none_or(|q| q.attribution.as_ref().is_none_or(|a| a.source != *s)) {
                     carry = Some(Attribution {
                         entity: co.mentions[m].entity,
@@ -1113,30 +1128,42 @@ fn document_pass<'a>(text: &'a str, paras: &'a [Para]) -> (Analysis, Vec<(usize,
         }
     }
     for e in co.entities.iter_mut() {
-        for m in e.mentions.iter_mut() {
-            *m = remap[*m];
-        }
-        e.mentions.sort_unstable();
         e.first = remap[e.first];
         e.introduction = e.introduction.map(|m| remap[m]);
     }
-    for (qid, q) in quotes.iter().enumerate() {
+    // Each mention belongs to exactly one entity: an entity's mentions (and
+    // quotations) are filled in document order into vectors of exact size.
+    let mut n_mentions = vec![0usize; co.entities.len()];
+    let mut n_quotes = vec![0usize; co.entities.len()];
+    for m in &mentions {
+        n_mentions[m.entity] += 1;
+    }
+    for q in &quotes {
         if let Some(a) = &q.attribution {
-            co.entities[a.entity].quotes.push(qid);
+            n_quotes[a.entity] += 1;
         }
     }
-    let entities: Vec<Entity> = co
+    let mut entities: Vec<Entity> = co
         .entities
-        .into_iter()
-        .map(|e| Entity {
+        .iter()
+        .enumerate()
+        .map(|(i, e)| Entity {
             name: e.name.to_string(),
             description: e.description.map(str::to_string),
             kind: e.kind,
             introduction: e.introduction.unwrap_or(e.first),
-            mentions: e.mentions,
-            quotes: e.quotes,
+            mentions: Vec::with_capacity(n_mentions[i]),
+            quotes: Vec::with_capacity(n_quotes[i]),
         })
         .collect();
+    for (mid, m) in mentions.iter().enumerate() {
+        entities[m.entity].mentions.push(mid);
+    }
+    for (qid, q) in quotes.iter().enumerate() {
+        if let Some(a) = &q.attribution {
+            entities[a.entity].quotes.push(qid);
+        }
+    }
     let mut analysis = Analysis { quotes, mentions, entities, findings: Vec::new(), paragraphs };
     let strays: Vec<(usize, char)> = paras
         .iter()
