@@ -22,7 +22,11 @@ use sayso::analysis::{analyze, Document, Options};
 
 fn full_analysis(c: &mut Criterion) {
     let corpus = corpus::reference();
-    eprintln!("full_analysis corpus: {} ({} bytes)", corpus.source, corpus.text.len());
+    eprintln!(
+        "full_analysis corpus: {} ({} bytes)",
+        corpus.source,
+        corpus.text.len()
+    );
     let mut g = c.benchmark_group("full_analysis");
     g.throughput(Throughput::Bytes(corpus.text.len() as u64));
     g.sample_size(10).measurement_time(Duration::from_secs(10));
@@ -31,12 +35,21 @@ fn full_analysis(c: &mut Criterion) {
         b.iter(|| black_box(Document::new(black_box(&corpus.text), Options::default()).analysis()))
     });
     // One core: the figure that does not depend on the machine's load.
-    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("thread pool");
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("thread pool");
     g.bench_function("polnear_train_one_core", |b| {
-        b.iter(|| one.install(|| black_box(Document::new(black_box(&corpus.text), Options::default()).analysis())))
+        b.iter(|| {
+            one.install(|| {
+                black_box(Document::new(black_box(&corpus.text), Options::default()).analysis())
+            })
+        })
     });
     // The one-shot API (includes copying the result out of the Arc).
-    g.bench_function("analyze_fn", |b| b.iter(|| black_box(analyze(black_box(&corpus.text)))));
+    g.bench_function("analyze_fn", |b| {
+        b.iter(|| black_box(analyze(black_box(&corpus.text))))
+    });
     g.finish();
 }
 
@@ -55,7 +68,11 @@ fn doc_of(mb: usize) -> (Document, usize) {
 fn name_point(doc: &mut Document) -> usize {
     let a = doc.analysis();
     let mid = doc.text().len() / 2;
-    let m = a.mentions.iter().find(|m| m.range.start >= mid && m.range.len() > 3).expect("a mention");
+    let m = a
+        .mentions
+        .iter()
+        .find(|m| m.range.start >= mid && m.range.len() > 3)
+        .expect("a mention");
     m.range.start + 1
 }
 

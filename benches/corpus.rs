@@ -30,20 +30,44 @@ fn read_dir_texts(dir: &Path) -> Option<Vec<String>> {
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
         .collect();
     paths.sort();
-    let texts: Vec<String> = paths.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect();
+    let texts: Vec<String> = paths
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
     (!texts.is_empty()).then_some(texts)
 }
 
 /// Fictional names for the synthetic corpus, so that coreference sees many
 /// speakers rather than one article repeated.
-const FIRST: &[&str] = &["Dana", "Omar", "Ines", "Tomas", "Ruth", "Kwame", "Mei", "Pavel", "Amara", "Lars"];
-const LAST: &[&str] = &["Whitlock", "Reyes", "Okafor", "Lindqvist", "Haddad", "Moreau", "Tanaka", "Novak", "Quinn", "Varga"];
+const FIRST: &[&str] = &[
+    "Dana", "Omar", "Ines", "Tomas", "Ruth", "Kwame", "Mei", "Pavel", "Amara", "Lars",
+];
+const LAST: &[&str] = &[
+    "Whitlock",
+    "Reyes",
+    "Okafor",
+    "Lindqvist",
+    "Haddad",
+    "Moreau",
+    "Tanaka",
+    "Novak",
+    "Quinn",
+    "Varga",
+];
 
 /// One synthetic article number `i`: the seed articles plus a few
 /// paragraphs with varied speakers and every quotation pattern.
 fn synthetic_article(i: usize, seeds: &[String]) -> String {
-    let a = format!("{} {}", FIRST[i % FIRST.len()], LAST[(i / FIRST.len()) % LAST.len()]);
-    let b = format!("{} {}", FIRST[(i + 3) % FIRST.len()], LAST[(i / 7 + 2) % LAST.len()]);
+    let a = format!(
+        "{} {}",
+        FIRST[i % FIRST.len()],
+        LAST[(i / FIRST.len()) % LAST.len()]
+    );
+    let b = format!(
+        "{} {}",
+        FIRST[(i + 3) % FIRST.len()],
+        LAST[(i / 7 + 2) % LAST.len()]
+    );
     let surname_a = a.split(' ').nth(1).unwrap_or("");
     let mut s = String::new();
     if let Some(seed) = seeds.get(i % seeds.len().max(1)) {
@@ -80,8 +104,14 @@ pub fn synthetic(min_len: usize) -> String {
 pub fn reference() -> Corpus {
     let dir = manifest_dir().join("../shared/corpora/polnear/train/text");
     match read_dir_texts(&dir) {
-        Some(texts) => Corpus { source: format!("PolNeAR train ({} articles)", texts.len()), text: texts.join("\n\n") },
-        None => Corpus { text: synthetic(3_862_591), source: "synthetic from seeds/ (PolNeAR not found beside the clone)".into() },
+        Some(texts) => Corpus {
+            source: format!("PolNeAR train ({} articles)", texts.len()),
+            text: texts.join("\n\n"),
+        },
+        None => Corpus {
+            text: synthetic(3_862_591),
+            source: "synthetic from seeds/ (PolNeAR not found beside the clone)".into(),
+        },
     }
 }
 

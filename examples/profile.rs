@@ -11,9 +11,16 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mode = args.first().map(String::as_str).unwrap_or("full");
     let mb: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1);
-    let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(if mode == "full" { 3 } else { 100 });
+    let n: usize = args
+        .get(2)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(if mode == "full" { 3 } else { 100 });
     let base = corpus::reference();
-    let text = if mb == 0 { base.text.clone() } else { corpus::sized(&base.text, mb * 1_000_000) };
+    let text = if mb == 0 {
+        base.text.clone()
+    } else {
+        corpus::sized(&base.text, mb * 1_000_000)
+    };
     match mode {
         "full" => {
             for _ in 0..n {
@@ -41,7 +48,13 @@ fn main() {
             d.analysis();
             let at = if mode == "name" {
                 let a = d.analysis();
-                a.mentions.iter().find(|m| m.range.start >= text.len() / 2 && m.range.len() > 3).expect("mention").range.start + 1
+                a.mentions
+                    .iter()
+                    .find(|m| m.range.start >= text.len() / 2 && m.range.len() > 3)
+                    .expect("mention")
+                    .range
+                    .start
+                    + 1
             } else {
                 corpus::typing_point(&text)
             };

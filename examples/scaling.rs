@@ -48,7 +48,13 @@ fn child(mb: usize) {
     drop(base);
     let (rss_text, _) = rss_kb();
     // Full analysis: best of a few runs (fewer for big sizes).
-    let runs = if mb >= 100 { 1 } else if mb >= 10 { 3 } else { 10 };
+    let runs = if mb >= 100 {
+        1
+    } else if mb >= 10 {
+        3
+    } else {
+        10
+    };
     let mut best = Duration::MAX;
     let mut doc = None;
     for _ in 0..runs {
@@ -100,21 +106,37 @@ fn main() {
         child(args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1));
         return;
     }
-    let sizes: Vec<usize> = if args.is_empty() { vec![1, 10, 100] } else { args.iter().filter_map(|s| s.parse().ok()).collect() };
+    let sizes: Vec<usize> = if args.is_empty() {
+        vec![1, 10, 100]
+    } else {
+        args.iter().filter_map(|s| s.parse().ok()).collect()
+    };
     let exe = std::env::current_exe().expect("own path");
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let mut source = String::new();
     let mut rows = Vec::new();
     for mb in sizes {
-        let out = Command::new(&exe).args(["--child", &mb.to_string()]).output().expect("run child");
+        let out = Command::new(&exe)
+            .args(["--child", &mb.to_string()])
+            .output()
+            .expect("run child");
         let line = String::from_utf8_lossy(&out.stdout);
         let f: Vec<&str> = line.trim().split('\t').collect();
         if f.len() < 7 {
-            eprintln!("size {mb} MB failed: {}", String::from_utf8_lossy(&out.stderr));
+            eprintln!(
+                "size {mb} MB failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             continue;
         }
         let len: f64 = f[0].parse().unwrap_or(0.0);
