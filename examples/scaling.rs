@@ -36,44 +36,25 @@ fn rss_kb() -> (u64, u64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
+/// CPU time of this process (all threads, user + system) in seconds, from
+/// `/proc/self/stat` (clock ticks of 1/100 s).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may contain spaces).
+    let rest = stat.rsplit_once(')').map_or("", |x| x.1);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
 }
 
-/// Measure one size; prints one tab-separated line for the parent.
-fn child(mb: usize) {
-    let base = corpus::reference();
-    let text = corpus::sized(&base.text, mb * MB);
-    drop(base);
-    let (rss_text, _) = rss_kb();
-    // Full analysis: best of a few runs (fewer for big sizes).
-    let runs = if mb >= 100 {
-        1
-    } else if mb >= 10 {
-        3
-    } else {
-        10
-    };
-    let mut best = Duration::MAX;
-    let mut doc = None;
-    for _ in 0..runs {
-        drop(doc.take());
-        let t = Instant::now();
-        let mut d = Document::new(&text, Options::default());
-        let a = d.analysis();
-        let el = t.elapsed();
-        std::hint::black_box(&a);
-        drop(a);
-        best = best.min(el);
-        doc = Some(d);
-    }
-    let mut doc = doc.expect("at least one run");
-    let (_, peak_full) = rss_kb();
-    // One typed character: insert then delete at the typing point, each
-    // followed by the analysis, as an editor does on every keystroke.
-    let at = corpus::typing_point(&text);
-    let keys = if mb >= 100 { 20 } else { 200 };
+/// Median time of `keys` keystrokes at byte `at` (type `x`, delete it),
+/// each followed by the analysis, as an editor does on every keystroke.
+fn keystrokes(doc: &mut Document, at: usize, keys: usize) -> Duration {
     let mut times = Vec::with_capacity(keys);
     for k in 0..keys {
         let t = Instant::now();
@@ -86,15 +67,59 @@ fn child(mb: usize) {
         times.push(t.elapsed());
         std::hint::black_box(&a);
     }
+    median(times)
+}
+
+/// Measure one size; prints one tab-separated line for the parent.
+fn child(mb: usize) {
+    let base = corpus::reference();
+    let text = corpus::sized(&base.text, mb * MB);
+    drop(base);
+    // Full analysis: best of a few runs (fewer for big sizes).
+    let runs = if mb >= 100 {
+        1
+    } else if mb >= 10 {
+        3
+    } else {
+        10
+    };
+    let mut best = Duration::MAX;
+    let mut doc = None;
+    let cpu0 = cpu_seconds();
+    for _ in 0..runs {
+        drop(doc.take());
+        let t = Instant::now();
+        let mut d = Document::new(&text, Options::default());
+        let a = d.analysis();
+        let el = t.elapsed();
+        std::hint::black_box(&a);
+        drop(a);
+        best = best.min(el);
+        doc = Some(d);
+    }
+    let cpu = (cpu_seconds() - cpu0) / runs as f64;
+    let mut doc = doc.expect("at least one run");
+    let keys = if mb >= 100 { 21 } else { 201 };
+    // In running text, and inside a speaker's name (coreference keys
+    // change: the document pass runs).
+    let key = keystrokes(&mut doc, corpus::typing_point(&text), keys);
+    let name_at = {
+        let a = doc.analysis();
+        a.mentions
+            .iter()
+            .find(|m| m.range.start >= text.len() / 2 && m.range.len() > 3)
+            .map_or(corpus::typing_point(&text), |m| m.range.start + 1)
+    };
+    let key_name = keystrokes(&mut doc, name_at, if mb >= 100 { 5 } else { 41 });
     let (_, peak) = rss_kb();
-    let key = median(times);
     println!(
-        "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
         text.len(),
         best.as_secs_f64(),
+        cpu,
         key.as_secs_f64(),
-        rss_text,
-        peak_full.max(peak),
+        key_name.as_secs_f64(),
+        peak,
         doc.analysis().quotes.len(),
         corpus::reference_source()
     );
@@ -132,7 +157,7 @@ fn main() {
             .expect("run child");
         let line = String::from_utf8_lossy(&out.stdout);
         let f: Vec<&str> = line.trim().split('\t').collect();
-        if f.len() < 7 {
+        if f.len() < 8 {
             eprintln!(
                 "size {mb} MB failed: {}",
                 String::from_utf8_lossy(&out.stderr)
@@ -140,25 +165,25 @@ fn main() {
             continue;
         }
         let len: f64 = f[0].parse().unwrap_or(0.0);
-        let full: f64 = f[1].parse().unwrap_or(0.0);
-        let key: f64 = f[2].parse().unwrap_or(0.0);
-        let rss_text: f64 = f[3].parse().unwrap_or(0.0);
-        let peak: f64 = f[4].parse().unwrap_or(0.0);
-        source = f[6].to_string();
+        let num = |i: usize| f[i].parse::<f64>().unwrap_or(0.0);
+        let (full, cpu, key, key_name, peak_kb) = (num(1), num(2), num(3), num(4), num(5));
+        source = f[7].to_string();
+        let mb = len / 1e6;
+        let target = 3.0 * mb + 30.0;
+        let peak = peak_kb * 1024.0 / 1e6;
         rows.push(format!(
-            "| {:.0} MB | {:.3} s | {:.0} MB/s | {:.3} ms | {:.0} MB | {:.1}× | {} |",
-            len / 1e6,
-            full,
-            len / 1e6 / full,
+            "| {mb:.0} MB | {full:.3} s | {:.0} MB/s | {:.0} MB/s | {:.3} ms | {:.1} ms | {peak:.0} MB | {target:.0} MB ({:.1}×) | {} |",
+            mb / full,
+            mb / cpu.max(0.01),
             key * 1e3,
-            peak / 1024.0,
-            (peak - rss_text + len / 1024.0) / (len / 1024.0),
-            f[5],
+            key_name * 1e3,
+            peak / target,
+            f[6],
         ));
     }
     println!("Machine: {cpu}, {cores} cores (shared); text: {source}; release build.\n");
-    println!("| text | full analysis | throughput | one typed character (median) | peak resident | peak ÷ text | quotations |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| text | full analysis (wall) | throughput (wall) | throughput per CPU second | one typed character (median) | typed inside a name (median) | peak resident | target 3×text + 30 MB (ratio) | quotations |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in rows {
         println!("{r}");
     }

@@ -825,9 +825,6 @@ fn document_pass<'a>(text: &'a str, paras: &'a [Para]) -> (Analysis, Vec<(usize,
         n_quotes += p.analysis.quotes.len();
     }
     co.mentions.reserve(n_names + n_sources);
-    co.by_full.reserve(n_names);
-    co.by_last.reserve(n_names);
-    co.by_first.reserve(n_names);
     let mut ids = SourceIds { start: Vec::with_capacity(paras.len()), ids: Vec::with_capacity(n_sources) };
     let mut names: Vec<MentionId> = Vec::new();
     let mut events: Vec<(usize, bool, usize)> = Vec::new();
