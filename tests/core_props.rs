@@ -14,12 +14,81 @@ use std::ops::Range;
 /// titles, cues, pronouns, paragraph breaks of every style, Unicode spaces,
 /// astral characters and combining marks.
 const PIECES: &[&str] = &[
-    "“", "”", "‘", "’", "\"", "'", "«", "»", "„", "‚", "‹", "›", "‟", "‛", " ", " ", " ", "\u{a0}",
-    "\u{2009}", "\n", "\n\n", "\r\n", "\r\n\r\n", "\r", "\u{2028}", "said", "says", "told", "wrote",
-    "according to", "added:", "Mr.", "Ms", "President", "former", "John", "Ann", "Bolton", "Lee",
-    "O'Connor", "Trump’s", "the", "Kremlin", "statement", "company", "a source", "he", "she",
-    "they", "who", ",", ".", ":", ";", "—", "-", "(", ")", "?", "!", "…", "’90s", "rock ’n’ roll",
-    "é", "e\u{301}", "😀", "𝒜", "\u{feff}", "\t", "x", "We", "won", "It", "is", "over",
+    "“",
+    "”",
+    "‘",
+    "’",
+    "\"",
+    "'",
+    "«",
+    "»",
+    "„",
+    "‚",
+    "‹",
+    "›",
+    "‟",
+    "‛",
+    " ",
+    " ",
+    " ",
+    "\u{a0}",
+    "\u{2009}",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\r\n\r\n",
+    "\r",
+    "\u{2028}",
+    "said",
+    "says",
+    "told",
+    "wrote",
+    "according to",
+    "added:",
+    "Mr.",
+    "Ms",
+    "President",
+    "former",
+    "John",
+    "Ann",
+    "Bolton",
+    "Lee",
+    "O'Connor",
+    "Trump’s",
+    "the",
+    "Kremlin",
+    "statement",
+    "company",
+    "a source",
+    "he",
+    "she",
+    "they",
+    "who",
+    ",",
+    ".",
+    ":",
+    ";",
+    "—",
+    "-",
+    "(",
+    ")",
+    "?",
+    "!",
+    "…",
+    "’90s",
+    "rock ’n’ roll",
+    "é",
+    "e\u{301}",
+    "😀",
+    "𝒜",
+    "\u{feff}",
+    "\t",
+    "x",
+    "We",
+    "won",
+    "It",
+    "is",
+    "over",
 ];
 
 fn piece() -> impl Strategy<Value = String> {
@@ -43,7 +112,12 @@ fn article(max: usize) -> impl Strategy<Value = String> {
 }
 
 fn check_ranges(text: &str, a: &Analysis) -> Result<(), TestCaseError> {
-    let ok = |r: &Range<usize>| r.start <= r.end && r.end <= text.len() && text.is_char_boundary(r.start) && text.is_char_boundary(r.end);
+    let ok = |r: &Range<usize>| {
+        r.start <= r.end
+            && r.end <= text.len()
+            && text.is_char_boundary(r.start)
+            && text.is_char_boundary(r.end)
+    };
     for q in &a.quotes {
         prop_assert!(ok(&q.range), "quote {:?}", q.range);
         prop_assert!(ok(&q.content), "content {:?}", q.content);
@@ -56,11 +130,19 @@ fn check_ranges(text: &str, a: &Analysis) -> Result<(), TestCaseError> {
             }
         }
         prop_assert!(q.paragraph < a.paragraphs.len());
-        prop_assert!(a.paragraphs[q.paragraph].start <= q.range.start && q.range.end <= a.paragraphs[q.paragraph].end);
+        prop_assert!(
+            a.paragraphs[q.paragraph].start <= q.range.start
+                && q.range.end <= a.paragraphs[q.paragraph].end
+        );
     }
     // Top-level quotations are in order and never overlap.
     for w in a.quotes.windows(2) {
-        prop_assert!(w[0].range.end <= w[1].range.start, "overlap {:?} {:?}", w[0].range, w[1].range);
+        prop_assert!(
+            w[0].range.end <= w[1].range.start,
+            "overlap {:?} {:?}",
+            w[0].range,
+            w[1].range
+        );
     }
     for w in a.mentions.windows(2) {
         prop_assert!(w[0].range.start <= w[1].range.start);
@@ -71,7 +153,10 @@ fn check_ranges(text: &str, a: &Analysis) -> Result<(), TestCaseError> {
     }
     for e in &a.entities {
         prop_assert!(e.introduction < a.mentions.len());
-        prop_assert!(e.mentions.iter().all(|&m| m < a.mentions.len() && a.mentions[m].entity < a.entities.len()));
+        prop_assert!(e
+            .mentions
+            .iter()
+            .all(|&m| m < a.mentions.len() && a.mentions[m].entity < a.entities.len()));
     }
     for f in &a.findings {
         prop_assert!(ok(&f.range), "finding {:?}", f.range);
@@ -98,8 +183,18 @@ struct Edit {
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
-    (0.0..=1.0f64, prop_oneof![3 => Just(0.0f64), 1 => 0.0..0.05f64, 1 => 0.0..0.5f64], article(4), any::<bool>())
-        .prop_map(|(a, len, text, look)| Edit { a, b: (a + len).min(1.0), text, look })
+    (
+        0.0..=1.0f64,
+        prop_oneof![3 => Just(0.0f64), 1 => 0.0..0.05f64, 1 => 0.0..0.5f64],
+        article(4),
+        any::<bool>(),
+    )
+        .prop_map(|(a, len, text, look)| Edit {
+            a,
+            b: (a + len).min(1.0),
+            text,
+            look,
+        })
 }
 
 fn at(text: &str, f: f64) -> usize {
@@ -189,9 +284,17 @@ fn typing_through_an_article_equals_fresh() {
         if text.is_char_boundary(i) {
             for typed in ["x", " ", "“", "\n", "A"] {
                 d.edit(i..i, typed);
-                assert_eq!(d.analysis().as_ref(), &analyze(d.text()), "typed {typed:?} at {i}");
+                assert_eq!(
+                    d.analysis().as_ref(),
+                    &analyze(d.text()),
+                    "typed {typed:?} at {i}"
+                );
                 d.edit(i..i + typed.len(), "");
-                assert_eq!(d.analysis().as_ref(), &analyze(d.text()), "deleted {typed:?} at {i}");
+                assert_eq!(
+                    d.analysis().as_ref(),
+                    &analyze(d.text()),
+                    "deleted {typed:?} at {i}"
+                );
             }
         }
         i += 1;

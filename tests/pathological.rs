@@ -16,7 +16,12 @@ fn count(a: &Analysis, code: &str) -> usize {
 
 /// Every range inside the text and on `char` boundaries.
 fn ranges_ok(text: &str, a: &Analysis) {
-    let ok = |r: &std::ops::Range<usize>| r.start <= r.end && r.end <= text.len() && text.is_char_boundary(r.start) && text.is_char_boundary(r.end);
+    let ok = |r: &std::ops::Range<usize>| {
+        r.start <= r.end
+            && r.end <= text.len()
+            && text.is_char_boundary(r.start)
+            && text.is_char_boundary(r.end)
+    };
     assert!(a.quotes.iter().all(|q| ok(&q.range) && ok(&q.content)));
     assert!(a.mentions.iter().all(|m| ok(&m.range)));
     assert!(a.findings.iter().all(|f| ok(&f.range)));
@@ -56,7 +61,11 @@ fn alternating_nesting_hundred_thousand_deep() {
     assert_eq!(a.quotes.len(), 1);
     assert!(a.quotes[0].unclosed);
     assert_eq!(a.quotes[0].range, 0..text.len());
-    let unclosed: Vec<_> = a.findings.iter().filter(|f| f.code == "unclosed-quote").collect();
+    let unclosed: Vec<_> = a
+        .findings
+        .iter()
+        .filter(|f| f.code == "unclosed-quote")
+        .collect();
     assert_eq!(unclosed.len(), 1);
     assert_eq!(unclosed[0].severity, Severity::Error);
     assert_eq!(unclosed[0].range, 0..'“'.len_utf8());
@@ -80,7 +89,10 @@ fn five_megabyte_line_without_a_break() {
     assert_eq!(a.quotes.len(), n);
     let ann = a.quotes[0].attribution.as_ref().map(|at| at.entity);
     assert!(ann.is_some());
-    assert!(a.quotes.iter().all(|q| q.attribution.as_ref().map(|at| at.entity) == ann));
+    assert!(a
+        .quotes
+        .iter()
+        .all(|q| q.attribution.as_ref().map(|at| at.entity) == ann));
     assert_eq!(a.speaker(n - 1).map(|e| e.name.as_str()), Some("Ann Lee"));
     assert!(a.findings.is_empty());
 }
@@ -111,12 +123,17 @@ fn two_hundred_thousand_right_single_marks() {
 
 #[test]
 fn thousands_of_speakers() {
-    let text: String = (0..5_000).map(|i| format!("“We won,” said Name{i} Sur{i}.\n\n")).collect();
+    let text: String = (0..5_000)
+        .map(|i| format!("“We won,” said Name{i} Sur{i}.\n\n"))
+        .collect();
     let a = analyze(&text);
     ranges_ok(&text, &a);
     assert_eq!(a.quotes.len(), 5_000);
     assert_eq!(a.entities.len(), 5_000);
-    assert_eq!(a.speaker(4_321).map(|e| e.name.as_str()), Some("Name4321 Sur4321"));
+    assert_eq!(
+        a.speaker(4_321).map(|e| e.name.as_str()),
+        Some("Name4321 Sur4321")
+    );
     assert!(a.findings.is_empty());
     // Typing in the last paragraph of such a document stays correct.
     let mut d = Document::new(&text, Options::default());
