@@ -6,7 +6,9 @@
 //! against the cues annotated in PolNeAR's train split; every verb is known
 //! in all its forms (base, `-s`, past, past participle, `-ing`).
 
-use std::collections::{HashMap, HashSet};
+// Fixed tables looked up by word: a fast non-keyed hash is safe (the text
+// cannot add entries) and halves the cost of a lookup.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Reporting verbs as `(base, third-person -s, past, past participle, -ing)`.
 /// Every form counts as a cue. 140 verbs.
@@ -504,7 +506,7 @@ impl Default for Lexicon {
 impl Lexicon {
     /// Build the lexicon with the built-in lists plus `options`' extras.
     pub fn new(options: &super::Options) -> Self {
-        let mut cue_forms = HashMap::new();
+        let mut cue_forms = HashMap::default();
         let mut weak = Vec::new();
         let mut inverting = Vec::new();
         for (i, &(base, s, past, pp, ing)) in CUE_VERB_LEMMAS.iter().enumerate() {

@@ -170,11 +170,107 @@ struct OpenMark {
     pos: usize,
 }
 
-fn at_line_start(text: &str, pos: usize) -> bool {
-    let before = &text[..pos];
-    match before.rfind('\n') {
-        Some(nl) => before[nl + 1..].chars().all(char::is_whitespace) && nl > 0,
-        None => false,
+/// The stack of open marks, with the counts the scanner asks about kept up
+/// to date, so that every question is O(1) and a paragraph of 100,000
+/// nested marks stays linear.
+#[derive(Default)]
+struct Stack {
+    marks: Vec<OpenMark>,
+    /// Stack indices of the open marks of each family, in order.
+    by_family: [Vec<usize>; 2],
+    /// Open `„` and `‚` marks.
+    low9: [usize; 2],
+}
+
+fn fidx(f: Family) -> usize {
+    if f == Family::Double { 0 } else { 1 }
+}
+
+impl Stack {
+    fn len(&self) -> usize {
+        self.marks.len()
+    }
+    fn last(&self) -> Option<&OpenMark> {
+        self.marks.last()
+    }
+    fn first(&self) -> Option<&OpenMark> {
+        self.marks.first()
+    }
+    fn push(&mut self, m: OpenMark) {
+        self.by_family[fidx(m.family)].push(self.marks.len());
+        match m.ch {
+            '„' => self.low9[0] += 1,
+            '‚' => self.low9[1] += 1,
+            _ => {}
+        }
+        self.marks.push(m);
+    }
+    fn pop(&mut self) -> Option<OpenMark> {
+        let m = self.marks.pop()?;
+        self.by_family[fidx(m.family)].pop();
+        match m.ch {
+            '„' => self.low9[0] -= 1,
+            '‚' => self.low9[1] -= 1,
+            _ => {}
+        }
+        Some(m)
+    }
+    fn truncate(&mut self, k: usize) {
+        while self.marks.len() > k {
+            self.pop();
+        }
+    }
+    /// Index of the innermost open mark of family `f`.
+    fn innermost(&self, f: Family) -> Option<usize> {
+        self.by_family[fidx(f)].last().copied()
+    }
+    fn has_family(&self, f: Family) -> bool {
+        !self.by_family[fidx(f)].is_empty()
+    }
+}
+
+/// Answers "does the mark at `pos` start its line (only white space before
+/// it, after a line break that is not the paragraph's first byte)?" for
+/// increasing `pos`, looking at every byte at most twice in all.
+struct LineStart {
+    /// Bytes before this were searched for `\n`.
+    searched: usize,
+    /// The last `\n` found.
+    nl: Option<usize>,
+    /// Bytes from `nl + 1` up to this were checked to be white space.
+    ws_upto: usize,
+    /// A non-space character was found after `nl`.
+    non_space: bool,
+}
+
+impl LineStart {
+    fn new() -> Self {
+        LineStart { searched: 0, nl: None, ws_upto: 0, non_space: false }
+    }
+    fn at(&mut self, text: &str, pos: usize) -> bool {
+        if pos > self.searched {
+            if let Some(k) = memchr::memrchr(b'\n', &text.as_bytes()[self.searched..pos]) {
+                let nl = self.searched + k;
+                self.nl = Some(nl);
+                self.ws_upto = nl + 1;
+                self.non_space = false;
+            }
+            self.searched = pos;
+        }
+        let Some(nl) = self.nl else { return false };
+        if !self.non_space && self.ws_upto < pos {
+            for (k, c) in text[self.ws_upto..pos].char_indices() {
+                if !c.is_whitespace() {
+                    self.non_space = true;
+                    self.ws_upto += k;
+                    break;
+                }
+            }
+            if !self.non_space {
+                self.ws_upto = pos;
+            }
+        }
+        !self.non_space && nl > 0
     }
 }
 
@@ -191,13 +287,6 @@ struct Remaining {
 }
 
 impl Remaining {
-    fn new(text: &str) -> Self {
-        let mut r = Remaining { open: [0; 2], close: [0; 2] };
-        for c in text.chars() {
-            r.count(c, 1);
-        }
-        r
-    }
     fn count(&mut self, c: char, add: usize) {
         match c {
             '“' => self.open[0] += add,
@@ -216,45 +305,75 @@ impl Remaining {
             _ => {}
         }
     }
-    fn idx(f: Family) -> usize {
-        if f == Family::Double { 0 } else { 1 }
-    }
     /// Right marks after the current one.
     fn closers(&self, f: Family) -> usize {
-        self.close[Self::idx(f)]
+        self.close[fidx(f)]
     }
     /// Left marks from the current one on (it included).
     fn openers(&self, f: Family) -> usize {
-        self.open[Self::idx(f)] + 1
+        self.open[fidx(f)] + 1
     }
 }
 
+/// Every quotation-mark character of `text`: `(byte offset, mark)`, in
+/// order. Marks are `"`, `'`, or start with the lead bytes `0xC2` (`«»`)
+/// and `0xE2` (`“”„‟‘’‚‛‹›`), so only those bytes are decoded.
+fn mark_positions(text: &str) -> Vec<(usize, char)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let decode = |i: usize| text[i..].chars().next().filter(|&c| family(c).is_some());
+    // `«»` (lead byte 0xC2) are rare: merge their few positions in.
+    let mut low = memchr::memchr_iter(0xC2, bytes).filter_map(|i| decode(i).map(|c| (i, c))).peekable();
+    for i in memchr::memchr3_iter(b'"', b'\'', 0xE2, bytes) {
+        let c = match bytes[i] {
+            0xE2 => match decode(i) {
+                Some(c) => c,
+                None => continue,
+            },
+            b => b as char,
+        };
+        while let Some(&l) = low.peek().filter(|l| l.0 < i) {
+            out.push(l);
+            low.next();
+        }
+        out.push((i, c));
+    }
+    out.extend(low);
+    out
+}
+
 /// Find the top-level quotations of one paragraph.
+///
+/// Linear in the paragraph's length whatever its marks: each mark is
+/// classified in O(1) (its neighbours and a bounded look-ahead), and the
+/// stack of open marks answers in O(1) (see `Stack`).
 pub(crate) fn scan(text: &str) -> Marks {
     let mut out = Marks::default();
-    let mut stack: Vec<OpenMark> = Vec::new();
-    let mut prev: Option<char> = None;
-    let mut remaining = Remaining::new(text);
-    for (i, c) in text.char_indices() {
-        if family(c).is_none() {
-            prev = Some(c);
-            continue;
-        }
+    let mut stack = Stack::default();
+    let positions = mark_positions(text);
+    let mut remaining = Remaining { open: [0; 2], close: [0; 2] };
+    for &(_, c) in &positions {
+        remaining.count(c, 1);
+    }
+    let mut line_start = LineStart::new();
+    for &(i, c) in &positions {
+        // The character before the mark (marks included).
+        let prev = text[..i].chars().next_back();
         remaining.passed(c);
         // `„…“`: a left double mark closes an open low-9 mark.
         let mut role = classify(prev, c, text, i);
-        if c == '“' && stack.iter().any(|o| o.ch == '„') {
+        if c == '“' && stack.low9[0] > 0 {
             role = Role::Close(Family::Double);
         }
-        if c == '‘' && stack.iter().any(|o| o.ch == '‚') {
+        if c == '‘' && stack.low9[1] > 0 {
             role = Role::Close(Family::Single);
         }
-        if c == '»' && stack.is_empty() && prev.is_none_or(char::is_whitespace) {
+        if c == '»' && stack.len() == 0 && prev.is_none_or(char::is_whitespace) {
             role = Role::Open(Family::Double);
         }
         let role = match role {
             Role::Either(f) => {
-                if stack.iter().any(|o| o.family == f) {
+                if stack.has_family(f) {
                     Role::Close(f)
                 } else {
                     Role::Open(f)
@@ -272,17 +391,16 @@ pub(crate) fn scan(text: &str) -> Marks {
                     let nested_same = top.family == f
                         && c != '"'
                         && c != '\''
-                        && !at_line_start(text, i)
+                        && !line_start.at(text, i)
                         && remaining.closers(f) > remaining.openers(f);
                     if nested_same {
                         stack.push(OpenMark { family: f, ch: c, pos: i });
-                        prev = Some(c);
                         continue;
                     }
                     if top.family == f && stack.len() == 1 {
                         let old = stack.pop().expect("non-empty");
                         if f == Family::Double {
-                            let line_piece = at_line_start(text, i);
+                            let line_piece = line_start.at(text, i);
                             let floor = old.pos + old.ch.len_utf8();
                             let end = trimmed_end(text, i, floor);
                             out.quotes.push(RawQuote {
@@ -304,8 +422,8 @@ pub(crate) fn scan(text: &str) -> Marks {
                 stack.push(OpenMark { family: f, ch: c, pos: i });
             }
             Role::Close(f) | Role::CloseIfOpen(f) => {
-                if let Some(k) = stack.iter().rposition(|o| o.family == f) {
-                    let open = &stack[k];
+                if let Some(k) = stack.innermost(f) {
+                    let open = &stack.marks[k];
                     if k == 0 {
                         let floor = open.pos + open.ch.len_utf8();
                         out.quotes.push(RawQuote {
@@ -325,7 +443,6 @@ pub(crate) fn scan(text: &str) -> Marks {
             }
             Role::Either(_) | Role::Apostrophe => {}
         }
-        prev = Some(c);
     }
     if let Some(old) = stack.first() {
         // A straight single mark never closed was an apostrophe after all.

@@ -146,7 +146,7 @@ fn is_cap(w: &str) -> bool {
 
 fn lower(w: &str) -> Cow<'_, str> {
     if w.chars().any(char::is_uppercase) {
-        Cow::Owned(w.to_lowercase())
+        Cow::Owned(if w.is_ascii() { w.to_ascii_lowercase() } else { w.to_lowercase() })
     } else {
         Cow::Borrowed(w)
     }
@@ -300,6 +300,9 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
     // Cue sentences without quotations, usable as context for later quotes.
     let mut context: Option<(usize, Option<Range<usize>>, u32)> = None;
     let mut last_tok_done = 0;
+    // The last quotation given a speaker so far (kept, not searched for:
+    // a paragraph of 40,000 unattributed quotations stays linear).
+    let mut last_attributed: Option<usize> = None;
     for qi in 0..quotes.len() {
         let t = cx.quote_tok[qi];
         // Context from cue sentences between the previous quote and this one.
@@ -320,7 +323,7 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
                     && text[quotes[qi].raw.content.clone()].trim_end().ends_with(['.', '?', '!']);
                 if (words <= 2 && !quotes[qi].leads && !whole_sentence) || title {
                     None
-                } else if let Some(prev) = (0..qi).rev().find(|&p| quotes[p].attribution.is_some()) {
+                } else if let Some(prev) = last_attributed {
                     let pa = quotes[prev].attribution.as_ref().expect("checked");
                     let newer_context = context.as_ref().is_some_and(|c| c.2 > cx.sent[cx.quote_tok[prev]]);
                     if newer_context {
@@ -343,6 +346,9 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
         } else {
             QuoteKind::Partial
         };
+        if attribution.is_some() {
+            last_attributed = Some(qi);
+        }
         quotes[qi].attribution = attribution;
         quotes[qi].cue_in_sentence = cx.cue_in_sentence(t);
     }
@@ -513,8 +519,8 @@ impl<'a> Ctx<'a> {
 
     /// Scan name runs over the whole paragraph, quotations included.
     fn scan_names(&mut self) {
-        let all = tokenize(self.text, &[]);
-        let saved = std::mem::replace(&mut self.toks, all);
+        // Without quotations the stream is already the uncollapsed one.
+        let saved = (!self.quote_tok.is_empty()).then(|| std::mem::replace(&mut self.toks, tokenize(self.text, &[])));
         let n = self.toks.len();
         let mut i = 0;
         while i < n {
@@ -556,7 +562,9 @@ impl<'a> Ctx<'a> {
             }
             i = j.max(i + 1);
         }
-        self.toks = saved;
+        if let Some(saved) = saved {
+            self.toks = saved;
+        }
     }
 
     /// Build a name run from tokens `a..b` (all words), splitting titles.

@@ -37,8 +37,55 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '@' || c == '#' || c == '$' || c == '%'
 }
 
+/// Class of an ASCII byte, for the fast path of [`tokenize`] (the same
+/// answers as the `char` tests: `is_word_char`, `is_whitespace`,
+/// `is_control`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ascii {
+    Word,
+    /// White space or a control character other than `\n`: skipped.
+    Skip,
+    Newline,
+    Punct,
+}
+
+const fn ascii_class(b: u8) -> Ascii {
+    match b {
+        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'@' | b'#' | b'$' | b'%' => Ascii::Word,
+        b'\n' => Ascii::Newline,
+        0..=0x1f | 0x7f | b' ' => Ascii::Skip,
+        _ => Ascii::Punct,
+    }
+}
+
+static ASCII_CLASS: [Ascii; 128] = {
+    let mut t = [Ascii::Punct; 128];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = ascii_class(i as u8);
+        i += 1;
+    }
+    t
+};
+
+/// Is the character starting at byte `j` of `text` (and before `limit`) a
+/// word character?
+fn word_char_at(text: &str, j: usize, limit: usize) -> bool {
+    if j >= limit {
+        return false;
+    }
+    let b = text.as_bytes()[j];
+    if b < 0x80 {
+        return ASCII_CLASS[b as usize] == Ascii::Word;
+    }
+    text[j..].chars().next().is_some_and(is_word_char)
+}
+
 /// Tokenize `text` (one paragraph); `quotes` are the top-level quotation
 /// ranges, sorted and disjoint.
+///
+/// One pass over the bytes: ASCII is classified by table, other characters
+/// are decoded once.
 pub(crate) fn tokenize(text: &str, quotes: &[Range<usize>]) -> Vec<Token> {
     let mut out = Vec::with_capacity(text.len() / 5 + 1);
     let bytes = text.as_bytes();
@@ -56,38 +103,57 @@ pub(crate) fn tokenize(text: &str, quotes: &[Range<usize>]) -> Vec<Token> {
             continue;
         }
         let limit = if qi < quotes.len() { quotes[qi].start } else { text.len() };
-        let c = match text[i..].chars().next() {
-            Some(c) => c,
-            None => break,
+        let b = bytes[i];
+        let (c, word) = if b < 0x80 {
+            match ASCII_CLASS[b as usize] {
+                Ascii::Newline => {
+                    out.push(Token { kind: Kind::Newline, range: i..i + 1 });
+                    i += 1;
+                    continue;
+                }
+                Ascii::Skip => {
+                    i += 1;
+                    continue;
+                }
+                Ascii::Word => (b as char, true),
+                Ascii::Punct => (b as char, false),
+            }
+        } else {
+            let c = match text[i..].chars().next() {
+                Some(c) => c,
+                None => break,
+            };
+            if c.is_whitespace() || c.is_control() {
+                i += c.len_utf8();
+                continue;
+            }
+            (c, is_word_char(c))
         };
-        if c == '\n' {
-            out.push(Token { kind: Kind::Newline, range: i..i + 1 });
-            i += 1;
-            continue;
-        }
-        if c.is_whitespace() || c.is_control() {
-            i += c.len_utf8();
-            continue;
-        }
-        if is_word_char(c) {
+        if word {
             let start = i;
             let mut j = i + c.len_utf8();
             while j < limit {
-                let d = match text[j..].chars().next() {
-                    Some(d) => d,
-                    None => break,
+                let b = bytes[j];
+                let d = if b < 0x80 {
+                    if ASCII_CLASS[b as usize] == Ascii::Word {
+                        j += 1;
+                        continue;
+                    }
+                    b as char
+                } else {
+                    match text[j..].chars().next() {
+                        Some(d) => d,
+                        None => break,
+                    }
                 };
-                if is_word_char(d) {
+                if b >= 0x80 && is_word_char(d) {
                     j += d.len_utf8();
                     continue;
                 }
                 // Word-internal joiners: O'Connor, don’t, al-Assad, U.S., AT&T.
-                if matches!(d, '\'' | '’' | '-' | '.' | '&' | '\u{2011}') {
-                    let after = text[j + d.len_utf8()..limit.max(j + d.len_utf8())].chars().next();
-                    if after.is_some_and(is_word_char) {
-                        j += d.len_utf8();
-                        continue;
-                    }
+                if matches!(d, '\'' | '’' | '-' | '.' | '&' | '\u{2011}') && word_char_at(text, j + d.len_utf8(), limit) {
+                    j += d.len_utf8();
+                    continue;
                 }
                 break;
             }

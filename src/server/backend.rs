@@ -286,9 +286,19 @@ impl Backend {
 
     /// Snapshot and byte offset of a request position.
     async fn at(&self, p: &TextDocumentPositionParams) -> Result<(Arc<Snapshot>, usize)> {
-        let snap = self.snapshot(&p.text_document.uri).await?;
-        let offset = snap.offset(p.position, self.encoding());
-        Ok((snap, offset))
+        // The position as of the version the request saw, carried onto the
+        // (possibly newer) analysed text.
+        match self
+            .docs
+            .snapshot_at(&p.text_document.uri, p.position, self.encoding())
+            .await
+        {
+            Some(found) => Ok(found),
+            None => self.snapshot(&p.text_document.uri).await.map(|snap| {
+                let offset = snap.offset(p.position, self.encoding());
+                (snap, offset)
+            }),
+        }
     }
 
     /// Answer a malformed client message (see [`super::transport`]) with

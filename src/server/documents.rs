@@ -178,9 +178,20 @@ enum Job {
     Settings(Arc<Settings>),
 }
 
+/// How many `didChange`s a document remembers the edits of, to map a
+/// request's position onto the newer text it is answered on.
+const EDIT_LOG: usize = 4096;
+
+/// The byte edits of one `didChange`: `(version, [(replaced bytes of the
+/// text before the edit, length of the new text)])`; `None` for a change
+/// that replaced the whole text.
+type LoggedChange = (i32, Option<Vec<(Range<usize>, usize)>>);
+
 struct OpenDoc {
     version: i32,
     rope: Rope,
+    /// The last [`EDIT_LOG`] changes, oldest first.
+    log: std::collections::VecDeque<LoggedChange>,
     jobs: mpsc::UnboundedSender<Job>,
     snapshots: watch::Receiver<Option<Arc<Snapshot>>>,
     worker: JoinHandle<()>,
@@ -266,6 +277,7 @@ impl Documents {
             OpenDoc {
                 version,
                 rope,
+                log: std::collections::VecDeque::new(),
                 jobs,
                 snapshots,
                 worker,
@@ -298,15 +310,20 @@ impl Documents {
         }
         let mut odd = 0;
         let mut edits = Vec::with_capacity(changes.len());
+        let mut logged = Some(Vec::with_capacity(changes.len()));
         for change in changes {
             match change.range {
                 None => {
                     doc.rope = Rope::from_str(&change.text);
                     edits.push(Edit::Replace(change.text));
+                    logged = None;
                 }
                 Some(range) => {
                     let (bytes, clamped) = position::to_byte_range(&doc.rope, range, enc);
                     odd += usize::from(clamped);
+                    if let Some(l) = logged.as_mut() {
+                        l.push((bytes.clone(), change.text.len()));
+                    }
                     let start = doc.rope.byte_to_char(bytes.start);
                     let end = doc.rope.byte_to_char(bytes.end);
                     doc.rope.remove(start..end);
@@ -316,6 +333,10 @@ impl Documents {
             }
         }
         doc.version = version;
+        if doc.log.len() == EDIT_LOG {
+            doc.log.pop_front();
+        }
+        doc.log.push_back((version, logged));
         let job = Job::Change {
             version,
             rope: doc.rope.clone(),
@@ -363,6 +384,65 @@ impl Documents {
             .ok()?
             .clone();
         snapshot
+    }
+
+    /// The analysis of `uri` for a request at LSP position `pos`, and the
+    /// byte offset in that analysis's text the position points at.
+    ///
+    /// The position is read against the text as it is now (the version the
+    /// client had when it sent the request). The analysis may be of a newer
+    /// version (the worker skips versions a burst of changes made outdated):
+    /// the offset is then carried through the edits made since, so it still
+    /// points at the same character. `None` when the document is not open.
+    pub async fn snapshot_at(
+        &self,
+        uri: &Uri,
+        pos: tower_lsp_server::ls_types::Position,
+        enc: Encoding,
+    ) -> Option<(Arc<Snapshot>, usize)> {
+        let (version, offset) = {
+            let doc = self.open.get(uri)?;
+            (doc.version, position::to_offset(&doc.rope, pos, enc))
+        };
+        let snap = self.snapshot(uri).await?;
+        if snap.version == version {
+            return Some((snap, offset));
+        }
+        let doc = self.open.get(uri)?;
+        let newer = doc
+            .log
+            .iter()
+            .filter(|(v, _)| *v > version && *v <= snap.version);
+        let mut offset = offset;
+        let mut complete = doc.log.front().is_some_and(|(v, _)| *v <= version + 1);
+        for (_, edits) in newer {
+            match edits {
+                Some(edits) => {
+                    for (r, new_len) in edits {
+                        offset = if offset < r.start {
+                            offset
+                        } else if offset >= r.end {
+                            offset - (r.end - r.start) + new_len
+                        } else {
+                            r.start
+                        };
+                    }
+                }
+                None => complete = false,
+            }
+        }
+        drop(doc);
+        if !complete {
+            // The text was replaced whole, or the edits are no longer
+            // remembered: read the position against the newer text.
+            debug!(
+                uri = uri.as_str(),
+                version, "request position read against version {}", snap.version
+            );
+            offset = snap.offset(pos, enc);
+        }
+        let offset = offset.min(snap.rope.len_bytes());
+        Some((snap, offset))
     }
 
     /// The current text of `uri` (after every change received so far).

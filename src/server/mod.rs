@@ -22,6 +22,7 @@ pub mod diagnostics;
 pub mod documents;
 pub mod hover;
 pub mod navigation;
+pub mod ordered;
 pub mod outline;
 pub mod position;
 pub mod transport;
@@ -62,7 +63,8 @@ where
         .custom_method(transport::MALFORMED_METHOD, Backend::malformed)
         .finish();
     let input = transport::sanitize(input);
-    Server::new(input, output, socket).serve(service).await;
+    // Responses in request order (see `ordered`).
+    Server::new(input, output, socket).serve(ordered::InOrder::new(service)).await;
     shutdown.load(Ordering::SeqCst)
 }
 

@@ -22,7 +22,10 @@ use serde_json::{json, Value};
 pub const PATIENCE: Duration = Duration::from_secs(60);
 
 /// Path of the seed article.
-pub const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/000_4183c379b24c5a5d.txt");
+pub const SEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/seeds/000_4183c379b24c5a5d.txt"
+);
 
 /// A message the server sent, or the end of its output.
 enum Incoming {
@@ -49,7 +52,9 @@ fn read_message(r: &mut impl BufRead) -> std::io::Result<Option<Value>> {
     let length = length.ok_or_else(|| std::io::Error::other("missing Content-Length"))?;
     let mut body = vec![0; length];
     r.read_exact(&mut body)?;
-    serde_json::from_slice(&body).map(Some).map_err(std::io::Error::other)
+    serde_json::from_slice(&body)
+        .map(Some)
+        .map_err(std::io::Error::other)
 }
 
 /// Frame a JSON value as an LSP message.
@@ -113,7 +118,9 @@ impl Client {
                 if n == 0 {
                     break;
                 }
-                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
             }
         });
         Client {
@@ -176,13 +183,19 @@ impl Client {
         if self.closed {
             return None;
         }
-        match self.incoming.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+        match self
+            .incoming
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
             Ok(Incoming::Message(v)) => Some(v),
             Ok(Incoming::Closed) | Err(RecvTimeoutError::Disconnected) => {
                 self.closed = true;
                 None
             }
-            Err(RecvTimeoutError::Timeout) => panic!("server did not answer within {PATIENCE:?}; stderr:\n{}", self.stderr()),
+            Err(RecvTimeoutError::Timeout) => panic!(
+                "server did not answer within {PATIENCE:?}; stderr:\n{}",
+                self.stderr()
+            ),
         }
     }
 
@@ -196,14 +209,19 @@ impl Client {
             match self.recv(deadline) {
                 Some(v) if pred(&v) => return v,
                 Some(v) => self.backlog.push_back(v),
-                None => panic!("server closed its output while waiting for {what}; stderr:\n{}", self.stderr()),
+                None => panic!(
+                    "server closed its output while waiting for {what}; stderr:\n{}",
+                    self.stderr()
+                ),
             }
         }
     }
 
     /// The whole response (result or error) to request `id`.
     pub fn response(&mut self, id: i64) -> Value {
-        self.wait_for(&format!("response {id}"), |v| v.get("id") == Some(&json!(id)) && v.get("method").is_none())
+        self.wait_for(&format!("response {id}"), |v| {
+            v.get("id") == Some(&json!(id)) && v.get("method").is_none()
+        })
     }
 
     /// Send a request and return its `result`, failing on an error.
@@ -252,7 +270,10 @@ impl Client {
                 && v["params"]["uri"] == uri
                 && v["params"]["version"] == json!(version)
         });
-        v["params"]["diagnostics"].as_array().cloned().unwrap_or_default()
+        v["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// A `textDocument/<method>` request at a position.
@@ -266,7 +287,8 @@ impl Client {
     /// Hover markdown at a position (`None` for a null result).
     pub fn hover(&mut self, uri: &str, line: u32, character: u32) -> Option<String> {
         let r = self.at("hover", uri, line, character);
-        r.get("contents").map(|c| c["value"].as_str().unwrap_or_default().to_string())
+        r.get("contents")
+            .map(|c| c["value"].as_str().unwrap_or_default().to_string())
     }
 
     /// `shutdown` then `exit`.
@@ -296,6 +318,11 @@ impl Client {
         }
     }
 
+    /// The server process's id (process clients only).
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("a process client").id()
+    }
+
     /// What the process wrote to stderr so far.
     pub fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
@@ -309,7 +336,10 @@ impl Client {
             if s.contains(needle) {
                 return s;
             }
-            assert!(Instant::now() < deadline, "stderr never contained {needle:?}:\n{s}");
+            assert!(
+                Instant::now() < deadline,
+                "stderr never contained {needle:?}:\n{s}"
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
     }
@@ -329,7 +359,13 @@ impl Drop for Client {
 /// A runtime shared by in-memory servers of one test binary.
 fn runtime() -> &'static tokio::runtime::Runtime {
     static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RT.get_or_init(|| tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap())
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    })
 }
 
 /// Blocking `Read`/`Write` over an async half, for the reader thread and
@@ -382,7 +418,11 @@ pub fn lsp_position(text: &str, offset: usize, utf8: bool) -> (u32, u32) {
         i += 1;
     }
     let col_text = &before[line_start..];
-    let col = if utf8 { col_text.len() } else { col_text.encode_utf16().count() };
+    let col = if utf8 {
+        col_text.len()
+    } else {
+        col_text.encode_utf16().count()
+    };
     (line, col as u32)
 }
 

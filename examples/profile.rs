@@ -1,0 +1,71 @@
+//! Profiling driver (for `perf record` / `valgrind --tool=callgrind`):
+//! `profile full MB [RUNS]` analyses the reference corpus sized to MB;
+//! `profile keys MB [KEYS]` types and deletes one character KEYS times.
+
+#[path = "../benches/corpus.rs"]
+mod corpus;
+
+use sayso::analysis::{Document, Options};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mode = args.first().map(String::as_str).unwrap_or("full");
+    let mb: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1);
+    let n: usize = args
+        .get(2)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(if mode == "full" { 3 } else { 100 });
+    let base = corpus::reference();
+    let text = if mb == 0 {
+        base.text.clone()
+    } else {
+        corpus::sized(&base.text, mb * 1_000_000)
+    };
+    match mode {
+        "full" => {
+            for _ in 0..n {
+                let mut d = Document::new(&text, Options::default());
+                std::hint::black_box(d.analysis());
+            }
+        }
+        "stats" => {
+            let mut d = Document::new(&text, Options::default());
+            let a = d.analysis();
+            let names: usize = a.entities.iter().map(|e| e.name.len()).sum();
+            println!(
+                "bytes {} paragraphs {} quotes {} mentions {} entities {} (name bytes {}) findings {}",
+                text.len(),
+                a.paragraphs.len(),
+                a.quotes.len(),
+                a.mentions.len(),
+                a.entities.len(),
+                names,
+                a.findings.len()
+            );
+        }
+        _ => {
+            let mut d = Document::new(&text, Options::default());
+            d.analysis();
+            let at = if mode == "name" {
+                let a = d.analysis();
+                a.mentions
+                    .iter()
+                    .find(|m| m.range.start >= text.len() / 2 && m.range.len() > 3)
+                    .expect("mention")
+                    .range
+                    .start
+                    + 1
+            } else {
+                corpus::typing_point(&text)
+            };
+            for k in 0..n {
+                if k % 2 == 0 {
+                    d.edit(at..at, "x");
+                } else {
+                    d.edit(at..at + 1, "");
+                }
+                std::hint::black_box(d.analysis());
+            }
+        }
+    }
+}

@@ -1,0 +1,303 @@
+//! Property tests of the analysis core (issue 6, "Core"): any text is
+//! analysed without a panic, every range lies on `char` boundaries inside
+//! the text, top-level quotations never overlap, and a [`Document`] edited
+//! incrementally answers exactly as a fresh analysis of its final text.
+//!
+//! Case counts are modest so the normal `cargo test` stays fast; raise them
+//! with `PROPTEST_CASES=10000 cargo test --release --test core_props`.
+
+use proptest::prelude::*;
+use sayso::analysis::{analyze, Analysis, Document, Options};
+use std::ops::Range;
+
+/// Pieces that exercise the core: every kind of mark, apostrophes, names,
+/// titles, cues, pronouns, paragraph breaks of every style, Unicode spaces,
+/// astral characters and combining marks.
+const PIECES: &[&str] = &[
+    "“",
+    "”",
+    "‘",
+    "’",
+    "\"",
+    "'",
+    "«",
+    "»",
+    "„",
+    "‚",
+    "‹",
+    "›",
+    "‟",
+    "‛",
+    " ",
+    " ",
+    " ",
+    "\u{a0}",
+    "\u{2009}",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\r\n\r\n",
+    "\r",
+    "\u{2028}",
+    "said",
+    "says",
+    "told",
+    "wrote",
+    "according to",
+    "added:",
+    "Mr.",
+    "Ms",
+    "President",
+    "former",
+    "John",
+    "Ann",
+    "Bolton",
+    "Lee",
+    "O'Connor",
+    "Trump’s",
+    "the",
+    "Kremlin",
+    "statement",
+    "company",
+    "a source",
+    "he",
+    "she",
+    "they",
+    "who",
+    ",",
+    ".",
+    ":",
+    ";",
+    "—",
+    "-",
+    "(",
+    ")",
+    "?",
+    "!",
+    "…",
+    "’90s",
+    "rock ’n’ roll",
+    "é",
+    "e\u{301}",
+    "😀",
+    "𝒜",
+    "\u{feff}",
+    "\t",
+    "x",
+    "We",
+    "won",
+    "It",
+    "is",
+    "over",
+];
+
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => proptest::sample::select(PIECES).prop_map(str::to_string),
+        1 => any::<char>().prop_map(|c| c.to_string()),
+    ]
+}
+
+fn article(max: usize) -> impl Strategy<Value = String> {
+    proptest::collection::vec(piece(), 0..max).prop_map(|v| {
+        let mut s = String::new();
+        for (i, p) in v.iter().enumerate() {
+            if i > 0 && i % 3 == 0 {
+                s.push(' ');
+            }
+            s.push_str(p);
+        }
+        s
+    })
+}
+
+fn check_ranges(text: &str, a: &Analysis) -> Result<(), TestCaseError> {
+    let ok = |r: &Range<usize>| {
+        r.start <= r.end
+            && r.end <= text.len()
+            && text.is_char_boundary(r.start)
+            && text.is_char_boundary(r.end)
+    };
+    for q in &a.quotes {
+        prop_assert!(ok(&q.range), "quote {:?}", q.range);
+        prop_assert!(ok(&q.content), "content {:?}", q.content);
+        prop_assert!(q.range.start <= q.content.start && q.content.end <= q.range.end);
+        if let Some(at) = &q.attribution {
+            prop_assert!(at.entity < a.entities.len());
+            prop_assert!(at.mention < a.mentions.len());
+            if let Some(c) = &at.cue {
+                prop_assert!(ok(c), "cue {:?}", c);
+            }
+        }
+        prop_assert!(q.paragraph < a.paragraphs.len());
+        prop_assert!(
+            a.paragraphs[q.paragraph].start <= q.range.start
+                && q.range.end <= a.paragraphs[q.paragraph].end
+        );
+    }
+    // Top-level quotations are in order and never overlap.
+    for w in a.quotes.windows(2) {
+        prop_assert!(
+            w[0].range.end <= w[1].range.start,
+            "overlap {:?} {:?}",
+            w[0].range,
+            w[1].range
+        );
+    }
+    for w in a.mentions.windows(2) {
+        prop_assert!(w[0].range.start <= w[1].range.start);
+    }
+    for m in &a.mentions {
+        prop_assert!(ok(&m.range), "mention {:?}", m.range);
+        prop_assert!(m.entity < a.entities.len());
+    }
+    for e in &a.entities {
+        prop_assert!(e.introduction < a.mentions.len());
+        prop_assert!(e
+            .mentions
+            .iter()
+            .all(|&m| m < a.mentions.len() && a.mentions[m].entity < a.entities.len()));
+    }
+    for f in &a.findings {
+        prop_assert!(ok(&f.range), "finding {:?}", f.range);
+    }
+    for w in a.paragraphs.windows(2) {
+        prop_assert!(w[0].end < w[1].start);
+    }
+    for p in &a.paragraphs {
+        prop_assert!(ok(p), "paragraph {:?}", p);
+    }
+    Ok(())
+}
+
+/// One edit: a byte range given as fractions of the current length (so it
+/// may fall inside a character or be reversed: `Document::edit` must cope)
+/// and the new text.
+#[derive(Debug, Clone)]
+struct Edit {
+    a: f64,
+    b: f64,
+    text: String,
+    /// Ask for the analysis after this edit (an editor does after most).
+    look: bool,
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    (
+        0.0..=1.0f64,
+        prop_oneof![3 => Just(0.0f64), 1 => 0.0..0.05f64, 1 => 0.0..0.5f64],
+        article(4),
+        any::<bool>(),
+    )
+        .prop_map(|(a, len, text, look)| Edit {
+            a,
+            b: (a + len).min(1.0),
+            text,
+            look,
+        })
+}
+
+fn at(text: &str, f: f64) -> usize {
+    (text.len() as f64 * f) as usize
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn any_utf8_no_panic_ranges_inside(text in any::<String>()) {
+        let a = analyze(&text);
+        check_ranges(&text, &a)?;
+    }
+
+    #[test]
+    fn article_like_text_ranges_inside(text in article(120)) {
+        let a = analyze(&text);
+        check_ranges(&text, &a)?;
+    }
+
+    #[test]
+    fn incremental_edits_equal_fresh_analysis(base in article(80), edits in proptest::collection::vec(edit(), 1..25)) {
+        let mut d = Document::new(&base, Options::default());
+        d.analysis();
+        for e in &edits {
+            let len = d.text().len();
+            let (s, t) = (at(d.text(), e.a), at(d.text(), e.b));
+            // Sometimes reversed or past the end: clamped and swapped.
+            let range = if e.look { s..t } else { t..(s + 3).min(len + 5) };
+            d.edit(range, &e.text);
+            if e.look {
+                let inc = d.analysis();
+                let fresh = analyze(d.text());
+                prop_assert_eq!(inc.as_ref(), &fresh, "after edit in {:?}", d.text());
+            }
+        }
+        let inc = d.analysis();
+        check_ranges(d.text(), &inc)?;
+        prop_assert_eq!(inc.as_ref(), &analyze(d.text()));
+    }
+
+    /// Typing one character at a time (the editor's common case, where the
+    /// fast path shifts the last analysis) stays equal to a fresh analysis.
+    #[test]
+    fn typing_equals_fresh_analysis(base in article(60), typed in article(12), pos in 0.0..=1.0f64) {
+        let mut d = Document::new(&base, Options::default());
+        d.analysis();
+        let mut at_byte = at(&base, pos);
+        while !base.is_char_boundary(at_byte) {
+            at_byte -= 1;
+        }
+        for c in typed.chars() {
+            let mut buf = [0u8; 4];
+            d.edit(at_byte..at_byte, c.encode_utf8(&mut buf));
+            at_byte += c.len_utf8();
+            let inc = d.analysis();
+            prop_assert_eq!(inc.as_ref(), &analyze(d.text()), "typing {:?} in {:?}", c, d.text());
+        }
+        // And deleting it again, one character at a time, backwards.
+        for c in typed.chars().rev() {
+            d.edit(at_byte - c.len_utf8()..at_byte, "");
+            at_byte -= c.len_utf8();
+            let inc = d.analysis();
+            prop_assert_eq!(inc.as_ref(), &analyze(d.text()));
+        }
+        prop_assert_eq!(d.text(), base.as_str());
+    }
+}
+
+/// A realistic article, typed into at every position: each keystroke's
+/// incremental analysis equals a fresh one (covers the shift fast path on
+/// real attributions, coreference and findings).
+#[test]
+fn typing_through_an_article_equals_fresh() {
+    let text = "Former UN Ambassador John Bolton wrote on Monday that talks had failed.\n\n\
+        “We are done,” Bolton wrote. “Nothing is left.”\n\n\
+        The Kremlin said in a statement that Putin “once again congratulated” Trump.\n\n\
+        “It floods every spring,” said Dan O'Connor, a ferry operator. He added: “We lost two boats.”\n\n\
+        “The ferries will run every hour,\n\n\
+        “from Monday to Friday,” she said, according to the company.\n\n\
+        A “giveaway,” critics called it. It ended.” Then “never closed\n";
+    let mut d = Document::new(text, Options::default());
+    d.analysis();
+    let mut i = 0;
+    while i <= text.len() {
+        if text.is_char_boundary(i) {
+            for typed in ["x", " ", "“", "\n", "A"] {
+                d.edit(i..i, typed);
+                assert_eq!(
+                    d.analysis().as_ref(),
+                    &analyze(d.text()),
+                    "typed {typed:?} at {i}"
+                );
+                d.edit(i..i + typed.len(), "");
+                assert_eq!(
+                    d.analysis().as_ref(),
+                    &analyze(d.text()),
+                    "deleted {typed:?} at {i}"
+                );
+            }
+        }
+        i += 1;
+    }
+    assert_eq!(d.text(), text);
+}

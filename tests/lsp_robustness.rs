@@ -1,0 +1,190 @@
+//! Server robustness beyond `lsp_e2e.rs` (issue 6, "Server"): a burst of
+//! changes and hovers whose answers depend on the version each request saw,
+//! answered in order; a 19 MB document under 600 MB resident.
+//!
+//! (Shutdown/exit codes, exit when stdin closes, malformed messages and
+//! unknown methods are covered in `lsp_e2e.rs`.)
+
+mod common;
+
+use common::{lsp_position, Client};
+use serde_json::{json, Value};
+
+const URI: &str = "file:///burst.txt";
+
+/// The speaker's name after change `i`.
+fn name(i: usize) -> String {
+    format!("Kowalski{i}")
+}
+
+/// Every `Kowalski<digits>` in `s`.
+fn names_in(s: &str) -> Vec<String> {
+    s.match_indices("Kowalski")
+        .map(|(i, k)| {
+            let digits: String = s[i + k.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            format!("{k}{digits}")
+        })
+        .collect()
+}
+
+#[test]
+fn burst_of_300_changes_and_200_hovers_is_answered_in_order() {
+    burst(false);
+}
+
+/// The same with each change also typing at the start of the line the
+/// quotation is on, so that the hover's position moves with every version:
+/// an answer computed on a newer text must still be about the quotation
+/// the request pointed at.
+#[test]
+fn burst_with_the_hovered_quotation_moving() {
+    burst(true);
+}
+
+fn burst(shift: bool) {
+    let mut c = Client::process("warn");
+    c.initialize(&["utf-16"]);
+    let mut text = format!(
+        "“We erred,” {} said.\n\nThe ferry 😀 left\u{a0}early.\n",
+        name(0)
+    );
+    c.open(URI, 1, &text);
+    let mut expected = Vec::new();
+    let mut ids = Vec::new();
+    for i in 1..=300 {
+        // Every change renames the speaker (a different length each time);
+        // every third also types on the last line (astral, NBSP), so that
+        // positions after the edit move.
+        let start = text.find("Kowalski").expect("name");
+        let end = start + text[start..].find(' ').expect("space");
+        let (sl, sc) = lsp_position(&text, start, false);
+        let (el, ec) = lsp_position(&text, end, false);
+        let mut changes = vec![
+            json!({"range": {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}, "text": name(i)}),
+        ];
+        text.replace_range(start..end, &name(i));
+        if shift {
+            // `😀 ` before the quotation: two UTF-16 units and a space.
+            changes.push(json!({"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "😀 "}));
+            text.insert_str(0, "😀 ");
+        }
+        if i % 3 == 0 {
+            let at = text.len() - 1;
+            let (l, col) = lsp_position(&text, at, false);
+            let typed = ["😀", "\u{a0}", "x"][i % 9 / 3];
+            changes.push(json!({"range": {"start": {"line": l, "character": col}, "end": {"line": l, "character": col}}, "text": typed}));
+            text.insert_str(at, typed);
+        }
+        c.change(URI, 1 + i as i32, Value::Array(changes));
+        if i % 3 != 0 {
+            // A hover on the quotation, not waited for.
+            // Inside the quotation as of this version.
+            let q = text.find("We erred").expect("quotation");
+            let (l, col) = lsp_position(&text, q + 1, false);
+            ids.push(c.send_request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": URI}, "position": {"line": l, "character": col}}),
+            ));
+            expected.push(i);
+        }
+    }
+    assert_eq!(ids.len(), 200);
+    // Collect the answers in the order they arrive.
+    let mut arrived = Vec::new();
+    for _ in 0..ids.len() {
+        let r = c.wait_for("a hover answer", |v| {
+            v.get("id").is_some() && v.get("method").is_none()
+        });
+        arrived.push(r);
+    }
+    let order: Vec<i64> = arrived.iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert_eq!(order, ids, "answers out of order");
+    // Each answer is of the version the request saw or a newer one (the
+    // server analyses the latest text, skipping versions a burst made
+    // outdated), never an older one.
+    for (r, &want) in arrived.iter().zip(&expected) {
+        assert!(r.get("error").is_none(), "{r}");
+        let value = r["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or_default();
+        let named = names_in(value);
+        assert!(!named.is_empty(), "hover {} names nobody: {value}", r["id"]);
+        let seen: usize = named[0]["Kowalski".len()..].parse().expect("number");
+        assert!(named.iter().all(|n| *n == named[0]), "{value}");
+        assert!(
+            seen >= want,
+            "hover {} sent after change {want} answered with change {seen}",
+            r["id"]
+        );
+    }
+    // The final state answers like a fresh server on the final text.
+    let last = c.diagnostics(URI, 301);
+    c.open("file:///fresh.txt", 1, &text);
+    assert_eq!(last, c.diagnostics("file:///fresh.txt", 1));
+    let q = text.find("We erred").expect("quotation");
+    let (l, col) = lsp_position(&text, q + 1, false);
+    let hover = c.hover(URI, l, col).expect("hover");
+    assert!(hover.contains(&name(300)), "{hover}");
+    c.shutdown_and_exit();
+    assert_eq!(c.wait_exit().code(), Some(0));
+}
+
+/// Peak and current resident size of process `pid` in kB (Linux).
+fn resident_kb(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+/// A 19 MB article: the seed article and varied paragraphs repeated.
+fn big_article(min_len: usize) -> String {
+    let seed = std::fs::read_to_string(common::SEED).expect("seed article");
+    let mut text = String::with_capacity(min_len + seed.len());
+    let mut i = 0;
+    while text.len() < min_len {
+        text.push_str(&seed);
+        text.push_str(&format!(
+            "\n\n“The ferries will run every hour,” said Dana Whitlock{i}, a ferry operator.\n\nShe added: “We lost two boats.”\n\n"
+        ));
+        i += 1;
+    }
+    text
+}
+
+#[test]
+fn a_19_mb_document_stays_under_600_mb_resident() {
+    let text = big_article(19_000_000);
+    let mut c = Client::process("warn");
+    let pid = c.pid();
+    c.initialize(&["utf-8"]);
+    c.open("file:///big.txt", 1, &text);
+    let first = c.diagnostics("file:///big.txt", 1);
+    // Type one character in the middle and wait for its diagnostics.
+    let mid = text.len() / 2;
+    let mid = (mid..).find(|&i| text.is_char_boundary(i)).unwrap();
+    let (l, col) = lsp_position(&text, mid, true);
+    c.change("file:///big.txt", 2, json!([{"range": {"start": {"line": l, "character": col}, "end": {"line": l, "character": col}}, "text": "x"}]));
+    let second = c.diagnostics("file:///big.txt", 2);
+    assert_eq!(first.len(), second.len());
+    let (peak_kb, _) = resident_kb(pid);
+    assert!(peak_kb > 0, "no /proc figures");
+    assert!(
+        peak_kb < 600 * 1024,
+        "peak resident {} MB for a {} MB document",
+        peak_kb / 1024,
+        text.len() / 1_000_000
+    );
+    eprintln!("19 MB document: peak resident {} MB", peak_kb / 1024);
+    c.shutdown_and_exit();
+    assert_eq!(c.wait_exit().code(), Some(0));
+}
