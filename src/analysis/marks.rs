@@ -342,6 +342,14 @@ fn mark_positions(text: &str) -> Vec<(usize, char)> {
     out
 }
 
+/// A quotation opened by `open` and given up at byte `until` (its content
+/// ends there, trailing white space trimmed).
+fn left_open(text: &str, open: &OpenMark, until: usize, broken: bool, line_piece: bool) -> RawQuote {
+    let floor = open.pos + open.ch.len_utf8();
+    let end = trimmed_end(text, until, floor);
+    RawQuote { range: open.pos..end, content: floor..end, open: open.ch, close: None, mismatched: false, broken, line_piece }
+}
+
 /// Find the top-level quotations of one paragraph.
 ///
 /// Linear in the paragraph's length whatever its marks: each mark is
@@ -401,17 +409,7 @@ pub(crate) fn scan(text: &str) -> Marks {
                         let old = stack.pop().expect("non-empty");
                         if f == Family::Double {
                             let line_piece = line_start.at(text, i);
-                            let floor = old.pos + old.ch.len_utf8();
-                            let end = trimmed_end(text, i, floor);
-                            out.quotes.push(RawQuote {
-                                range: old.pos..end,
-                                content: floor..end,
-                                open: old.ch,
-                                close: None,
-                                mismatched: false,
-                                broken: !line_piece,
-                                line_piece,
-                            });
+                            out.quotes.push(left_open(text, &old, i, !line_piece, line_piece));
                         }
                     } else if top.family == f && stack.len() > 1 {
                         // Same family nested inside an inner quotation: the
@@ -447,17 +445,7 @@ pub(crate) fn scan(text: &str) -> Marks {
     if let Some(old) = stack.first() {
         // A straight single mark never closed was an apostrophe after all.
         if old.ch != '\'' {
-            let floor = old.pos + old.ch.len_utf8();
-            let end = trimmed_end(text, text.len(), floor);
-            out.quotes.push(RawQuote {
-                range: old.pos..end,
-                content: floor..end,
-                open: old.ch,
-                close: None,
-                mismatched: false,
-                broken: false,
-                line_piece: false,
-            });
+            out.quotes.push(left_open(text, old, text.len(), false, false));
         }
     }
     out
