@@ -238,7 +238,12 @@ pub fn analyze(text: &str) -> Analysis {
 
 /// Analyse a whole document with extra lexicon entries.
 pub fn analyze_with(text: &str, options: &Options) -> Analysis {
-    Document::new(text, options.clone()).analysis().as_ref().clone()
+    let mut doc = Document::new(text, options.clone());
+    let analysis = doc.analysis();
+    // Dropping the document leaves the only reference: no copy of the
+    // analysis is made.
+    drop(doc);
+    std::sync::Arc::try_unwrap(analysis).unwrap_or_else(|shared| (*shared).clone())
 }
 
 impl Analysis {
