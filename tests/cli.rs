@@ -12,7 +12,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 mod cli_support;
-use cli_support::{json_lines, sayso, stderr, stdout, write};
+use cli_support::{json_lines, sayso, sayso_with_stdin, stderr, stdout, write};
 
 /// The `path` field of every JSON line.
 fn paths(o: &Output) -> Vec<String> {
@@ -259,22 +259,7 @@ fn many_files_are_printed_in_input_order() {
 #[test]
 fn standard_input_is_read_for_a_dash() {
     let dir = TempDir::new().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sayso"))
-        .args(["quotes", "--json", "-"])
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(ATTRIBUTED.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = sayso_with_stdin(dir.path(), &["quotes", "--json", "-"], ATTRIBUTED);
     assert_eq!(o.status.code(), Some(0));
     let v = &json_lines(&o)[0];
     assert_eq!(v["path"], "<stdin>");
@@ -637,19 +622,7 @@ fn standard_input_given_twice_is_read_once() {
     // `sayso quotes - -` used to print a second, empty `<stdin>` record and
     // count two files.
     let dir = TempDir::new().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sayso"))
-        .args(["quotes", "-", "-"])
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(ATTRIBUTED.as_bytes()).unwrap();
-    drop(stdin);
-    let o = child.wait_with_output().unwrap();
+    let o = sayso_with_stdin(dir.path(), &["quotes", "-", "-"], ATTRIBUTED);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
     assert_eq!(

@@ -4,14 +4,13 @@
 //!
 //! Articles are written for the tests, with fictional names.
 
-use std::io::Write as _;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
 mod cli_support;
-use cli_support::{json_lines, sayso, stderr, stdout, write};
+use cli_support::{json_lines, sayso, sayso_with_stdin, stderr, stdout, write};
 
 /// Byte offset of the first `needle` in `text`.
 fn at(text: &str, needle: &str) -> usize {
@@ -111,21 +110,7 @@ fn format_flag_reads_standard_input_as_markdown() {
     let dir = TempDir::new().unwrap();
     let text = "Text with `\"code\"` only.\n";
     let run = |format: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sayso"))
-            .args(["quotes", "--json", "--format", format, "-"])
-            .current_dir(dir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-        let o = child.wait_with_output().unwrap();
+        let o = sayso_with_stdin(dir.path(), &["quotes", "--json", "--format", format, "-"], text);
         json_lines(&o)[0]["quotes"].as_array().unwrap().len()
     };
     assert_eq!(run("markdown"), 0);

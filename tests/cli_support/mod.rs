@@ -19,6 +19,23 @@ pub fn sayso(dir: &Path, args: &[&str]) -> Output {
         .expect("the sayso binary runs")
 }
 
+/// Run `sayso ARGS` in `dir` with `input` on its standard input.
+pub fn sayso_with_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sayso"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the sayso binary runs");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    stdin.write_all(input.as_bytes()).expect("write standard input");
+    drop(stdin);
+    child.wait_with_output().expect("sayso finishes")
+}
+
 /// Standard output as UTF-8.
 pub fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
