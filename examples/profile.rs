@@ -32,6 +32,7 @@ fn main() {
             let mut d = Document::new(&text, Options::default());
             let a = d.analysis();
             let names: usize = a.entities.iter().map(|e| e.name.len()).sum();
+            println!("pass state bytes: {:?}", d.pass_heap_bytes());
             println!(
                 "bytes {} paragraphs {} quotes {} mentions {} entities {} (name bytes {}) findings {}",
                 text.len(),

@@ -301,3 +301,83 @@ fn typing_through_an_article_equals_fresh() {
     }
     assert_eq!(d.text(), text);
 }
+
+/// A long document of real attribution patterns: the seed article and a
+/// few paragraphs of every pattern, repeated with other speakers' names.
+fn long_document(copies: usize) -> String {
+    let seed = include_str!("../seeds/000_4183c379b24c5a5d.txt");
+    let names = [("Dana", "Whitlock"), ("Omar", "Reyes"), ("Ines", "Okafor"), ("Tomas", "Lindqvist")];
+    let mut out = String::new();
+    for i in 0..copies {
+        let (first, last) = names[i % names.len()];
+        out.push_str(seed);
+        out.push_str(&format!(
+            "\n\n{first} {last}, a ferry operator, said the river rose. “It floods every spring,” {last} said.\n\n\
+             “We lost two boats,\n\n\
+             “and the dock,” she added.\n\n\
+             The Kremlin said in a statement that talks “went well.” The statement continued: “Nothing is agreed.”\n\n\
+             {last} continued:\n\n\
+             “We will rebuild.”\n\n\
+             — {first} {last}\n\n"
+        ));
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+    /// The document pass resumes at the first changed paragraph (issue 5):
+    /// edits anywhere in a long document of many speakers (renaming one,
+    /// deleting, pasting, joining or splitting paragraphs) leave the same
+    /// analysis as a fresh one.
+    #[test]
+    fn resumed_document_pass_equals_fresh(edits in proptest::collection::vec((0.0..1.0f64, 0usize..6, 0.0..1.0f64), 1..12)) {
+        let mut d = Document::new(&long_document(6), Options::default());
+        d.analysis();
+        for (pos, kind, other) in edits {
+            let a = d.analysis();
+            let t = d.text().to_string();
+            let pick = |f: f64, n: usize| ((f * n as f64) as usize).min(n.saturating_sub(1));
+            let (range, new) = match kind {
+                0 if !a.mentions.is_empty() => {
+                    // Rename: one mention takes another's text.
+                    let m = a.mentions[pick(pos, a.mentions.len())].range.clone();
+                    let o = a.mentions[pick(other, a.mentions.len())].range.clone();
+                    (m, t[o].to_string())
+                }
+                1 if !a.paragraphs.is_empty() => (a.paragraphs[pick(pos, a.paragraphs.len())].clone(), String::new()),
+                2 if !a.paragraphs.is_empty() => {
+                    let from = a.paragraphs[pick(other, a.paragraphs.len())].clone();
+                    let to = a.paragraphs[pick(pos, a.paragraphs.len())].start;
+                    (to..to, format!("{}\n\n", &t[from]))
+                }
+                3 => {
+                    let mut s = at(&t, pos);
+                    while !t.is_char_boundary(s) {
+                        s -= 1;
+                    }
+                    match t[s..].find("\n\n") {
+                        Some(i) => (s + i..s + i + 2, " ".to_string()),
+                        None => (0..0, "Headline\n\n".to_string()),
+                    }
+                }
+                4 if !a.mentions.is_empty() => {
+                    // A keystroke inside a name.
+                    let m = a.mentions[pick(pos, a.mentions.len())].range.start + 1;
+                    (m..m, "x".to_string())
+                }
+                _ => {
+                    let mut s = at(&t, pos);
+                    while !t.is_char_boundary(s) {
+                        s -= 1;
+                    }
+                    (s..s, " He said: “Yes.”\n\n".to_string())
+                }
+            };
+            d.edit(range.clone(), &new);
+            let inc = d.analysis();
+            prop_assert_eq!(inc.as_ref(), &analyze(d.text()), "after {:?} -> {:?}", range, new);
+        }
+    }
+}

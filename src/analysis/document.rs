@@ -1,33 +1,30 @@
-//! Incremental document analysis and the document-level pass.
+//! Incremental document analysis.
 //!
 //! An article is a sequence of paragraphs (maximal runs of non-blank lines;
 //! a line of only white space, NBSP included, is blank; `\n`, `\r\n` and `\r`
 //! end lines). Per-paragraph results ([`ParaAnalysis`]) are cached; an edit
 //! redoes only the paragraphs it touches (plus their two neighbours, whose
-//! boundaries it might change), and the document-level pass
-//! (continuations, coreference, entities, findings) runs over the cached
-//! results in time linear in their size.
-
-use std::collections::HashMap;
+//! boundaries it might change). When every paragraph kept its results up
+//! to offsets, the last analysis is shifted; otherwise the document-level
+//! pass (continuations, coreference, entities, findings; `pass.rs`)
+//! resumes at the first changed paragraph, in time linear in what follows.
 
 use rayon::prelude::*;
 use std::hash::BuildHasher;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
-use super::lexicon::{Gender, Lexicon, PronounClass};
-use super::marks::{self, Family};
-use super::paragraph::{analyze_paragraph, How, NameRun, ParaAnalysis, SourceKind};
+use super::lexicon::Lexicon;
+use super::marks;
+use super::paragraph::{analyze_paragraph, NameRun, ParaAnalysis, SourceKind};
+use super::pass::Pass;
 use super::rules;
-use super::{
-    Analysis, Attribution, Entity, EntityKind, Mention, MentionId, MentionKind, Method, Options,
-    Quote, QuoteId,
-};
+use super::{Analysis, Options};
 
 #[derive(Debug, Clone)]
-struct Para {
-    start: usize,
-    analysis: Arc<Prepared>,
+pub(super) struct Para {
+    pub(super) start: usize,
+    pub(super) analysis: Arc<Prepared>,
 }
 
 /// A paragraph's analysis plus the strings the document pass looks up,
@@ -35,14 +32,14 @@ struct Para {
 /// pass, which runs after every edit over every paragraph, allocates and
 /// hashes no text.
 #[derive(Debug)]
-struct Prepared {
-    para: ParaAnalysis,
+pub(super) struct Prepared {
+    pub(super) para: ParaAnalysis,
     /// One per [`ParaAnalysis::names`].
-    names: Vec<NameKeys>,
+    pub(super) names: Vec<NameKeys>,
     /// One per [`ParaAnalysis::sources`].
-    sources: Vec<SourceKeys>,
+    pub(super) sources: Vec<SourceKeys>,
     /// The apposition of each source, white space collapsed.
-    source_descriptions: Vec<Option<Box<str>>>,
+    pub(super) source_descriptions: Vec<Option<Box<str>>>,
 }
 
 impl std::ops::Deref for Prepared {
@@ -55,7 +52,7 @@ impl std::ops::Deref for Prepared {
 /// A lookup key with its hash computed once (keyed SipHash of the process,
 /// so crafted names cannot make the maps degrade).
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Key {
+pub(super) struct Key {
     hash: u64,
     text: String,
 }
@@ -69,16 +66,16 @@ impl Key {
     fn new(text: String) -> Self {
         Key { hash: key_hasher().hash_one(text.as_str()), text }
     }
-    fn get(&self) -> KeyRef<'_> {
+    pub(super) fn get(&self) -> KeyRef<'_> {
         KeyRef { hash: self.hash, text: &self.text }
     }
 }
 
 /// A borrowed [`Key`]: hashes as its precomputed hash, compares as text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct KeyRef<'a> {
-    hash: u64,
-    text: &'a str,
+pub(super) struct KeyRef<'a> {
+    pub(super) hash: u64,
+    pub(super) text: &'a str,
 }
 
 impl std::hash::Hash for KeyRef<'_> {
@@ -89,7 +86,7 @@ impl std::hash::Hash for KeyRef<'_> {
 
 /// Passes a precomputed `u64` hash through.
 #[derive(Default)]
-struct PassThrough(u64);
+pub(super) struct PassThrough(u64);
 
 impl std::hash::Hasher for PassThrough {
     fn finish(&self) -> u64 {
@@ -106,22 +103,21 @@ impl std::hash::Hasher for PassThrough {
     }
 }
 
-type KeyMap<'a> = HashMap<KeyRef<'a>, usize, std::hash::BuildHasherDefault<PassThrough>>;
 
 /// Coreference keys of one name run.
 #[derive(Debug, PartialEq, Eq)]
-struct NameKeys {
+pub(super) struct NameKeys {
     /// Hash of the full name: white space collapsed, `the ` before a `the`
     /// organisation.
-    full_hash: u64,
+    pub(super) full_hash: u64,
     /// The full name when it differs from the name's bytes (`None`: the
     /// text of [`NameRun::range`] as written, the usual case).
-    full_text: Option<Box<str>>,
+    pub(super) full_text: Option<Box<str>>,
     /// Hashes of the texts of [`NameRun::last`] and [`NameRun::first`].
-    last_hash: u64,
-    first_hash: u64,
+    pub(super) last_hash: u64,
+    pub(super) first_hash: u64,
     /// The title or apposition, white space collapsed.
-    description: Option<Box<str>>,
+    pub(super) description: Option<Box<str>>,
 }
 
 fn hash_str(s: &str) -> u64 {
@@ -130,7 +126,7 @@ fn hash_str(s: &str) -> u64 {
 
 /// Coreference keys of one non-name source.
 #[derive(Debug, PartialEq, Eq)]
-enum SourceKeys {
+pub(super) enum SourceKeys {
     Name,
     /// An unresolved pronoun's entity name and key.
     Pronoun { name: String, key: Key },
@@ -222,6 +218,12 @@ pub struct Document {
     /// results the same up to a shift of offsets (see [`Shift`]): the next
     /// analysis is the last one shifted, with no document pass.
     pending: Vec<Shift>,
+    /// Some edit changed a paragraph's results (not only its offsets): the
+    /// document pass must run, from the first paragraph `pass` no longer
+    /// has up to date.
+    dirty: bool,
+    /// The resumable document pass.
+    pass: Pass,
 }
 
 /// One edit as a map of old offsets to new ones: `at..old_end` was
@@ -419,6 +421,8 @@ impl Document {
             analysis: None,
             strays: Vec::new(),
             pending: Vec::new(),
+            dirty: true,
+            pass: Pass::default(),
         };
         doc.reanalyze_all();
         doc
@@ -426,6 +430,8 @@ impl Document {
 
     fn reanalyze_all(&mut self) {
         self.pending.clear();
+        self.dirty = true;
+        self.pass.invalidate(0);
         let mut ranges = Vec::new();
         split_paragraphs(&self.text, 0, &mut ranges);
         // Paragraphs are independent: analyse them on every core (rayon's
@@ -443,6 +449,12 @@ impl Document {
     /// The current text.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// Heap bytes of the document pass's resumable state, by part.
+    #[doc(hidden)]
+    pub fn pass_heap_bytes(&self) -> Vec<(&'static str, usize)> {
+        self.pass.heap_bytes()
     }
 
     /// The options in force.
@@ -529,10 +541,18 @@ impl Document {
                             && old.analysis.source_descriptions == new.analysis.source_descriptions
                             && shifted_para(&old.analysis.para, old.start, &shift).as_ref() == Some(&new.analysis.para)))
             });
+        // The first paragraph whose start or results changed: the document
+        // pass state before it stays valid.
+        let first_changed = region
+            .iter()
+            .zip(&fresh)
+            .position(|(old, new)| old.start != new.start || !Arc::ptr_eq(&old.analysis, &new.analysis))
+            .unwrap_or(region.len().min(fresh.len()));
+        self.pass.invalidate(first_old + first_changed);
         if same_up_to_shift {
             self.pending.push(shift);
         } else {
-            self.analysis = None;
+            self.dirty = true;
             self.pending.clear();
         }
         let tail: Vec<Para> = self.paras.drain(last_old..).collect();
@@ -560,8 +580,13 @@ impl Document {
     }
 
     /// The analysis of the current text (cached until the next edit).
+    ///
+    /// After edits that changed only offsets, the last analysis shifted;
+    /// otherwise the document pass resumed at the first changed paragraph
+    /// and the last analysis updated from there (copied first when a caller
+    /// still holds it).
     pub fn analysis(&mut self) -> Arc<Analysis> {
-        if !self.pending.is_empty() {
+        if !self.dirty && !self.pending.is_empty() {
             // Every edit since the last analysis left the paragraphs'
             // results equal up to offsets: shift the last analysis instead
             // of running the document pass (`Arc::make_mut` copies it only
@@ -585,53 +610,32 @@ impl Document {
                     return a;
                 }
             }
+            self.dirty = true;
         }
-        if let Some(a) = &self.analysis {
-            return a.clone();
+        if !self.dirty {
+            if let Some(a) = &self.analysis {
+                return a.clone();
+            }
         }
-        let (a, strays) = document_pass(&self.text, &self.paras);
-        let a = Arc::new(a);
-        self.strays = strays;
+        self.pending.clear();
+        // Taken out while the pass runs: should it panic, the next call
+        // starts afresh.
+        let mut a = match self.analysis.take() {
+            Some(a) => a,
+            None => {
+                self.pass.invalidate(0);
+                Arc::new(Analysis::default())
+            }
+        };
+        self.strays = self.pass.run(&self.text, &self.paras, Arc::make_mut(&mut a));
+        self.dirty = false;
         self.analysis = Some(a.clone());
         a
     }
 }
 
 // ---------------------------------------------------------------------------
-// The document-level pass.
-
-struct EntityBuild<'a> {
-    /// Evidence that this is a person (a title, a known first name, two or
-    /// more name words, or speaking in a frame): only such entities are
-    /// antecedents of `he` and `she`.
-    person_evidence: bool,
-    name: &'a str,
-    description: Option<&'a str>,
-    kind: EntityKind,
-    gender: Gender,
-    full: bool,
-    introduction: Option<MentionId>,
-    first: MentionId,
-    last_mention: MentionId,
-    /// The latest mention that is not a pronoun: what a pronoun's
-    /// antecedent is shown as.
-    last_named: MentionId,
-}
-
-/// Coreference state of the document pass. Keys and names borrow the
-/// strings prepared per paragraph ([`Prepared`]): nothing is allocated per
-/// mention but the mention itself.
-#[derive(Default)]
-struct Coref<'a> {
-    entities: Vec<EntityBuild<'a>>,
-    by_full: KeyMap<'a>,
-    by_last: KeyMap<'a>,
-    by_first: KeyMap<'a>,
-    by_nominal: KeyMap<'a>,
-    /// Recently mentioned entities, newest last (bounded).
-    recent: Vec<usize>,
-    mentions: Vec<Mention>,
-}
+// Keys of the document pass.
 
 /// Would [`collapse_ws`] change `s`?
 fn needs_collapse(s: &str) -> bool {
@@ -658,540 +662,6 @@ fn collapse_ws(s: &str) -> String {
         out.push_str(w);
     }
     out
-}
-
-impl<'a> Coref<'a> {
-    fn new_entity(&mut self, name: &'a str, kind: EntityKind, gender: Gender, full: bool, mention: MentionId) -> usize {
-        self.entities.push(EntityBuild {
-            person_evidence: false,
-            name,
-            description: None,
-            kind,
-            gender,
-            full,
-            introduction: if full { Some(mention) } else { None },
-            first: mention,
-            last_mention: mention,
-            last_named: mention,
-        });
-        self.entities.len() - 1
-    }
-
-    fn touch(&mut self, e: usize, m: MentionId) {
-        self.entities[e].last_mention = m;
-        self.entities[e].last_named = m;
-        if let Some(pos) = self.recent.iter().rposition(|&x| x == e) {
-            self.recent.remove(pos);
-        }
-        self.recent.push(e);
-        if self.recent.len() > 16 {
-            self.recent.remove(0);
-        }
-    }
-
-    /// Coreference for one name mention; returns (entity, mention id).
-    fn name(&mut self, text: &'a str, base: usize, n: &NameRun, keys: &'a NameKeys, speaks: bool) -> (usize, MentionId) {
-        let range = base + n.range.start..base + n.range.end;
-        let full_text = KeyRef { hash: keys.full_hash, text: keys.full_text.as_deref().unwrap_or(&text[range.clone()]) };
-        let last = KeyRef { hash: keys.last_hash, text: &text[base + n.last.start..base + n.last.end] };
-        let first = KeyRef { hash: keys.first_hash, text: &text[base + n.first.start..base + n.first.end] };
-        let m = self.mentions.len();
-        let kind = if n.org {
-            EntityKind::Organization
-        } else {
-            EntityKind::Person
-        };
-        let e = if n.words >= 2 && !n.org {
-            if let Some(&e) = self.by_full.get(&full_text) {
-                e
-            } else if let Some(&e) = self.by_last.get(&last).filter(|&&e| !self.entities[e].full && self.entities[e].kind != EntityKind::Organization) {
-                let eb = &mut self.entities[e];
-                eb.name = full_text.text;
-                eb.full = true;
-                eb.introduction = Some(m);
-                self.by_full.insert(full_text, e);
-                e
-            } else {
-                let e = self.new_entity(full_text.text, kind, n.gender, true, m);
-                self.by_full.insert(full_text, e);
-                e
-            }
-        } else if n.words >= 2 {
-            match self.by_full.get(&full_text) {
-                Some(&e) => e,
-                None => {
-                    let e = self.new_entity(full_text.text, kind, n.gender, true, m);
-                    self.by_full.insert(full_text, e);
-                    e
-                }
-            }
-        } else {
-            let found = self
-                .by_last
-                .get(&last)
-                .or_else(|| if n.honorific { None } else { self.by_first.get(&first) })
-                .or_else(|| self.by_full.get(&full_text))
-                .copied();
-            match found {
-                Some(e) => e,
-                None => {
-                    let e = self.new_entity(full_text.text, kind, n.gender, false, m);
-                    self.by_full.insert(full_text, e);
-                    e
-                }
-            }
-        };
-        if n.words >= 2 || !self.by_last.contains_key(&last) {
-            self.by_last.insert(last, e);
-        }
-        if n.words >= 2 && !n.org {
-            self.by_first.entry(first).or_insert(e);
-        }
-        let eb = &mut self.entities[e];
-        if eb.gender == Gender::Unknown {
-            eb.gender = n.gender;
-        }
-        // `Kremlin` in a headline, `the Kremlin` in the text: the article's
-        // own form names the entity.
-        if n.org && n.with_the && eb.name == full_text.text.trim_start_matches("the ") {
-            eb.name = full_text.text;
-        }
-        if n.person && eb.kind != EntityKind::Organization {
-            eb.kind = EntityKind::Person;
-        }
-        if !n.org && (n.person || n.words >= 2 || speaks) {
-            eb.person_evidence = true;
-        }
-        if eb.description.is_none() {
-            if let Some(d) = &keys.description {
-                eb.description = Some(d);
-            }
-        }
-        let mkind = if n.honorific && n.words == 1 {
-            MentionKind::Honorific
-        } else if n.words >= 2 || n.org {
-            MentionKind::Name
-        } else {
-            MentionKind::Surname
-        };
-        self.mentions.push(Mention { range, entity: e, kind: mkind });
-        self.touch(e, m);
-        (e, m)
-    }
-
-    /// Resolve a pronoun to the most recent fitting entity.
-    fn resolve(&self, pc: PronounClass) -> Option<usize> {
-        self.recent.iter().rev().copied().find(|&e| {
-            let eb = &self.entities[e];
-            match pc {
-                PronounClass::Male => eb.kind == EntityKind::Person && eb.person_evidence && eb.gender != Gender::Female,
-                PronounClass::Female => eb.kind == EntityKind::Person && eb.person_evidence && eb.gender != Gender::Male,
-                PronounClass::Neuter => eb.kind == EntityKind::Organization,
-                PronounClass::Plural => eb.kind != EntityKind::Person,
-                _ => false,
-            }
-        })
-    }
-}
-
-/// Paragraph-local sources resolved to document ids, all paragraphs in one
-/// vector: paragraph `p`'s source `i` is at `start[p] + i`, as
-/// (mention id, antecedent mention for pronouns).
-struct SourceIds {
-    start: Vec<usize>,
-    ids: Vec<(MentionId, Option<MentionId>)>,
-}
-
-impl SourceIds {
-    fn get(&self, p: usize, i: usize) -> (MentionId, Option<MentionId>) {
-        self.ids[self.start[p] + i]
-    }
-}
-
-/// The permutation that stably sorts `mentions` by `key`, given that the
-/// blocks `bounds[i]..bounds[i + 1]` (one per paragraph) are already in
-/// order between themselves: only blocks out of order inside are sorted
-/// (usually none), so this equals a global stable sort at linear cost.
-fn block_order(mentions: &[Mention], bounds: &[usize], key: impl Fn(&Mention) -> (usize, usize)) -> Vec<MentionId> {
-    let mut order: Vec<MentionId> = (0..mentions.len()).collect();
-    for w in bounds.windows(2) {
-        let block = &mut order[w[0]..w[1]];
-        if !block.windows(2).all(|p| key(&mentions[p[0]]) <= key(&mentions[p[1]])) {
-            block.sort_by_key(|&i| key(&mentions[i]));
-        }
-    }
-    order
-}
-
-/// The document-level pass over the cached paragraph results: linear in
-/// their total size (hash lookups on precomputed keys, one sort that is
-/// skipped when the mentions are already in order).
-fn document_pass<'a>(text: &'a str, paras: &'a [Para]) -> (Analysis, Vec<(usize, char)>) {
-    let mut co = Coref::default();
-    // Where each paragraph's mentions start in `co.mentions`.
-    let mut bounds: Vec<usize> = Vec::with_capacity(paras.len() + 1);
-    // Sizes up front, so that no vector or map grows during the pass.
-    let (mut n_names, mut n_sources, mut n_quotes) = (0, 0, 0);
-    for p in paras {
-        n_names += p.analysis.names.len();
-        n_sources += p.analysis.sources.len();
-        n_quotes += p.analysis.quotes.len();
-    }
-    co.mentions.reserve(n_names + n_sources);
-    let mut ids = SourceIds { start: Vec::with_capacity(paras.len()), ids: Vec::with_capacity(n_sources) };
-    let mut names: Vec<MentionId> = Vec::new();
-    let mut events: Vec<(usize, bool, usize)> = Vec::new();
-    let mut speaking: Vec<bool> = Vec::new();
-    // Pass 1: mentions and entities, in text order within each paragraph.
-    for p in paras {
-        bounds.push(co.mentions.len());
-        let pa: &ParaAnalysis = &p.analysis.para;
-        let prep: &Prepared = &p.analysis;
-        let base = p.start;
-        names.clear();
-        names.resize(pa.names.len(), usize::MAX);
-        let first_source = ids.ids.len();
-        ids.start.push(first_source);
-        ids.ids.resize(first_source + pa.sources.len(), (usize::MAX, None));
-        let sources = &mut ids.ids[first_source..];
-        // Events: names and non-name sources, by position.
-        // Sorted by end, so that a name inside a nominal (`the Kremlin
-        // statement`) is resolved before the nominal.
-        events.clear();
-        events.extend(pa.names.iter().enumerate().map(|(i, n)| (n.range.end, false, i)));
-        events.extend(
-            pa.sources
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| !matches!(s.kind, SourceKind::Name(_)))
-                .map(|(i, s)| (s.range.end, true, i)),
-        );
-        events.sort_unstable();
-        // Names used as a source in this paragraph (evidence of a person).
-        speaking.clear();
-        speaking.resize(pa.names.len(), false);
-        for s in &pa.sources {
-            if let SourceKind::Name(n) = s.kind {
-                if let Some(x) = speaking.get_mut(n) {
-                    *x = true;
-                }
-            }
-        }
-        for &(_, is_source, i) in &events {
-            if !is_source {
-                let (_, m) = co.name(text, base, &pa.names[i], &prep.names[i], speaking[i]);
-                names[i] = m;
-                continue;
-            }
-            let s = &pa.sources[i];
-            let range = base + s.range.start..base + s.range.end;
-            let m = co.mentions.len();
-            match (&s.kind, &prep.sources[i]) {
-                (SourceKind::Pronoun(pc, antecedent), SourceKeys::Pronoun { name, key }) => {
-                    let resolved = match (pc, antecedent) {
-                        (PronounClass::Relative, Some(a)) if names.get(*a).is_some_and(|&x| x != usize::MAX) => {
-                            Some(co.mentions[names[*a]].entity)
-                        }
-                        _ => co.resolve(*pc),
-                    };
-                    let (e, ante) = match resolved {
-                        Some(e) => {
-                            let ante = co.entities[e].last_named;
-                            if co.entities[e].gender == Gender::Unknown {
-                                co.entities[e].gender = match pc {
-                                    PronounClass::Male => Gender::Male,
-                                    PronounClass::Female => Gender::Female,
-                                    _ => Gender::Unknown,
-                                };
-                            }
-                            (e, Some(ante))
-                        }
-                        None => {
-                            let e = match co.by_nominal.get(&key.get()) {
-                                Some(&e) => e,
-                                None => {
-                                    let e = co.new_entity(name, EntityKind::Anonymous, Gender::Unknown, false, m);
-                                    co.by_nominal.insert(key.get(), e);
-                                    e
-                                }
-                            };
-                            (e, None)
-                        }
-                    };
-                    co.mentions.push(Mention { range, entity: e, kind: MentionKind::Pronoun });
-                    co.entities[e].last_mention = m;
-                    sources[i] = (m, ante);
-                }
-                (SourceKind::Nominal { definite, owner, .. }, SourceKeys::Nominal { phrase_key, name, document_head }) => {
-                    let owner_entity = owner
-                        .filter(|&o| names.get(o).is_some_and(|&x| x != usize::MAX))
-                        .map(|o| co.mentions[names[o]].entity)
-                        .filter(|_| s.range.end > 0);
-                    let e = if let (Some(oe), true) = (owner_entity, *document_head) {
-                        oe
-                    } else {
-                        match co.by_nominal.get(&phrase_key.get()).filter(|_| *definite) {
-                            Some(&e) => e,
-                            None => {
-                                let kind = if *definite { EntityKind::Organization } else { EntityKind::Anonymous };
-                                let e = co.new_entity(name, kind, Gender::Unknown, false, m);
-                                co.by_nominal.insert(phrase_key.get(), e);
-                                e
-                            }
-                        }
-                    };
-                    co.mentions.push(Mention { range, entity: e, kind: MentionKind::Nominal });
-                    co.touch(e, m);
-                    sources[i] = (m, None);
-                }
-                _ => {}
-            }
-        }
-        for (i, s) in pa.sources.iter().enumerate() {
-            if let SourceKind::Name(n) = s.kind {
-                sources[i] = (names[n], None);
-            }
-            if let Some(d) = &prep.source_descriptions[i] {
-                let e = co.mentions.get(sources[i].0).map(|m| m.entity);
-                if let Some(e) = e {
-                    if co.entities[e].description.is_none() {
-                        co.entities[e].description = Some(d);
-                    }
-                }
-            }
-        }
-    }
-    // Mentions must be in document order: within a paragraph they were
-    // pushed in order, and paragraphs are in order.
-
-    // Pass 2: quotations and attributions.
-    let mut quotes: Vec<Quote> = Vec::with_capacity(n_quotes);
-    let mut paragraphs = Vec::with_capacity(paras.len());
-    let mut prev_last: Option<QuoteId> = None;
-    let mut prev_open_family: Option<Family> = None;
-    // The speaker a lead-in paragraph (`Cruz continued:`) hands on.
-    let mut carry: Option<Attribution> = None;
-    for (pi, p) in paras.iter().enumerate() {
-        let pa = &p.analysis;
-        let base = p.start;
-        paragraphs.push(base..base + pa.len);
-        let first_id = quotes.len();
-        let next = paras.get(pi + 1).map(|n| &n.analysis);
-        for (qi, pq) in pa.quotes.iter().enumerate() {
-            let id = quotes.len();
-            let raw = &pq.raw;
-            let mut continues = None;
-            if qi == 0 && pq.leads {
-                if let (Some(f), Some(prev)) = (prev_open_family, prev_last) {
-                    if marks::family(raw.open) == Some(f) {
-                        continues = Some(prev);
-                    }
-                }
-            }
-            if qi > 0 && pa.quotes[qi - 1].raw.line_piece {
-                continues = Some(id - 1);
-            }
-            let mut attribution = pq.attribution.as_ref().and_then(|la| {
-                let (m, ante) = ids.get(pi, la.source);
-                if m == usize::MAX {
-                    return None;
-                }
-                let entity = co.mentions[m].entity;
-                let cue = la.cue.as_ref().map(|c| base + c.start..base + c.end);
-                let method = match la.how {
-                    How::ContinuationOf(p) => Method::Continuation { of: first_id + p },
-                    How::Cue | How::Context => match ante {
-                        Some(a) => Method::Pronoun { antecedent: a },
-                        None => Method::Cue,
-                    },
-                };
-                Some(Attribution { entity, mention: m, cue, method })
-            });
-            if attribution.is_none() && pq.kind != super::QuoteKind::Scare {
-                // A piece of a multi-paragraph quotation, or a quote-led
-                // paragraph carrying on the previous paragraph's speaker.
-                let from = continues.or(if qi == 0 && pq.leads && !pq.cue_in_sentence { prev_last } else { None });
-                if let Some(f) = from {
-                    if let Some(a) = &quotes[f].attribution {
-                        attribution = Some(Attribution {
-                            entity: a.entity,
-                            mention: a.mention,
-                            cue: a.cue.clone(),
-                            method: Method::Continuation { of: f },
-                        });
-                    }
-                } else if qi == 0 && pq.leads && !pq.cue_in_sentence {
-                    attribution = carry.clone();
-                }
-            }
-            if attribution.is_none() && pq.kind != super::QuoteKind::Scare {
-                // A sign-off on the next paragraph: `— Jane Roe`.
-                if let Some((s, cue)) = next.and_then(|n| n.dash_lead.clone()) {
-                    let nb = paras[pi + 1].start;
-                    let (m, _) = ids.get(pi + 1, s);
-                    if m != usize::MAX {
-                        attribution = Some(Attribution {
-                            entity: co.mentions[m].entity,
-                            mention: m,
-                            cue: Some(nb + cue.start..nb + cue.end),
-                            method: Method::Cue,
-                        });
-                    }
-                }
-            }
-            let open_at_end = raw.close.is_none();
-            let is_last = qi + 1 == pa.quotes.len();
-            let continued_next = open_at_end
-                && (raw.line_piece
-                    || (is_last
-                        && next.is_some_and(|n| n.opens_with.is_some() && n.opens_with == marks::family(raw.open))));
-            let unclosed = open_at_end && (raw.broken || !continued_next);
-            quotes.push(Quote {
-                range: base + raw.range.start..base + raw.range.end,
-                content: base + raw.content.start..base + raw.content.end,
-                open: raw.open,
-                close: raw.close,
-                kind: pq.kind,
-                attribution,
-                continues,
-                paragraph: pi,
-                unclosed,
-            });
-        }
-        carry = None;
-        if pa.quotes.is_empty() || pa.quotes.last().is_some_and(|q| q.raw.range.end < pa.len) {
-            if let Some((s, cue)) = &pa.trailing_context {
-                let (m, ante) = ids.get(pi, *s);
-                if m != usize::MAX && pa.quotes.last().is_none_or(|q| q.attribution.as_ref().is_none_or(|a| a.source != *s)) {
-                    carry = Some(Attribution {
-                        entity: co.mentions[m].entity,
-                        mention: m,
-                        cue: cue.as_ref().map(|c| base + c.start..base + c.end),
-                        method: match ante {
-                            Some(a) => Method::Pronoun { antecedent: a },
-                            None => Method::Cue,
-                        },
-                    });
-                }
-            }
-        }
-        if !pa.quotes.is_empty() && carry.is_none() {
-            let last = quotes.len() - 1;
-            prev_last = Some(last);
-            prev_open_family = if quotes[last].close.is_none() && !quotes[last].unclosed {
-                marks::family(quotes[last].open)
-            } else {
-                None
-            };
-        } else {
-            // A paragraph with no quotation breaks the chain of speakers
-            // unless it is a bare sign-off.
-            prev_last = None;
-            prev_open_family = None;
-        }
-    }
-    // Are the mentions already in document order (the usual case)? Then
-    // both sorts below are the identity and are skipped.
-    bounds.push(co.mentions.len());
-    // Multi-paragraph chains: a speaker named in a later piece (`…,” he
-    // said.`) holds for the earlier pieces.
-    // A piece whose speaker came only by continuation takes the speaker
-    // named by a cue in a later piece of the same quotation instead.
-    for i in (0..quotes.len()).rev() {
-        if let Some(prev) = quotes[i].continues {
-            let own_cue = |q: &Quote| q.attribution.as_ref().is_some_and(|a| !matches!(a.method, Method::Continuation { .. }));
-            if !own_cue(&quotes[prev]) && own_cue(&quotes[i]) {
-                if let Some(a) = quotes[i].attribution.clone() {
-                    quotes[prev].attribution = Some(Attribution { method: Method::Continuation { of: i }, ..a });
-                }
-            }
-        }
-    }
-    // A continuation uses the nearest earlier mention of its speaker (`“…,”
-    // Trump added. He then asked the crowd. ¶ “Who’s going to pay?”`).
-    {
-        let mut last_of: Vec<MentionId> = vec![usize::MAX; co.entities.len()];
-        let order = block_order(&co.mentions, &bounds, |m| (m.range.start, 0));
-        let mut mi = 0;
-        for q in quotes.iter_mut() {
-            while mi < order.len() && co.mentions[order[mi]].range.start < q.range.start {
-                let m = order[mi];
-                last_of[co.mentions[m].entity] = m;
-                mi += 1;
-            }
-            if let Some(a) = &mut q.attribution {
-                if let Method::Continuation { .. } = a.method {
-                    if let Some(&m) = last_of.get(a.entity).filter(|&&m| m != usize::MAX) {
-                        if co.mentions[m].range.start > co.mentions[a.mention].range.start {
-                            a.mention = m;
-                        }
-                    }
-                }
-            }
-        }
-    }
-    // Mentions into document order (a nominal may start before the name
-    // inside it that was resolved first).
-    let order = {
-        block_order(&co.mentions, &bounds, |m| (m.range.start, m.range.end))
-    };
-    let mut remap = vec![0; order.len()];
-    for (new, &old) in order.iter().enumerate() {
-        remap[old] = new;
-    }
-    let mentions: Vec<Mention> = order.iter().map(|&i| co.mentions[i].clone()).collect();
-    for q in quotes.iter_mut() {
-        if let Some(a) = &mut q.attribution {
-            a.mention = remap[a.mention];
-            if let Method::Pronoun { antecedent } = &mut a.method {
-                *antecedent = remap[*antecedent];
-            }
-        }
-    }
-    for e in co.entities.iter_mut() {
-        e.first = remap[e.first];
-        e.introduction = e.introduction.map(|m| remap[m]);
-    }
-    // Each mention belongs to exactly one entity: an entity's mentions (and
-    // quotations) are filled in document order into vectors of exact size.
-    let mut n_mentions = vec![0usize; co.entities.len()];
-    let mut n_quotes = vec![0usize; co.entities.len()];
-    for m in &mentions {
-        n_mentions[m.entity] += 1;
-    }
-    for q in &quotes {
-        if let Some(a) = &q.attribution {
-            n_quotes[a.entity] += 1;
-        }
-    }
-    let mut entities: Vec<Entity> = co
-        .entities
-        .iter()
-        .enumerate()
-        .map(|(i, e)| Entity {
-            name: e.name.to_string(),
-            description: e.description.map(str::to_string),
-            kind: e.kind,
-            introduction: e.introduction.unwrap_or(e.first),
-            mentions: Vec::with_capacity(n_mentions[i]),
-            quotes: Vec::with_capacity(n_quotes[i]),
-        })
-        .collect();
-    for (mid, m) in mentions.iter().enumerate() {
-        entities[m.entity].mentions.push(mid);
-    }
-    for (qid, q) in quotes.iter().enumerate() {
-        if let Some(a) = &q.attribution {
-            entities[a.entity].quotes.push(qid);
-        }
-    }
-    let mut analysis = Analysis { quotes, mentions, entities, findings: Vec::new(), paragraphs };
-    let strays: Vec<(usize, char)> = paras
-        .iter()
-        .flat_map(|p| p.analysis.stray_closers.iter().map(move |&(o, c)| (p.start + o, c)))
-        .collect();
-    analysis.findings = rules::run(text, &analysis, &strays);
-    (analysis, strays)
 }
 
 fn is_document_head(key: &str) -> bool {

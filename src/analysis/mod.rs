@@ -20,6 +20,7 @@ mod document;
 mod lexicon;
 mod marks;
 mod paragraph;
+mod pass;
 pub mod rules;
 mod tokens;
 

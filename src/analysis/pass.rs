@@ -1,0 +1,1039 @@
+//! The document-level pass (continuations, coreference, entities, findings),
+//! resumable at any paragraph.
+//!
+//! The pass walks the cached paragraph results in order. Its forward state
+//! (the coreference tables, the entities built so far, the mentions, and the
+//! chain of speakers between paragraphs) depends only on the paragraphs
+//! before, so [`Pass`] keeps that state with a mark per paragraph and an
+//! undo log of every change made to state that existed before the
+//! paragraph. After an edit whose first changed paragraph is `k`, the pass
+//! rewinds to its mark at `k` (undoing the log back to it, in time
+//! proportional to what is undone), runs paragraphs `k..` again, and updates
+//! the previous [`Analysis`] in place from there: the cost of a keystroke is
+//! proportional to the text after it, not to the whole document, and typing
+//! at the end of an article costs the last paragraph only.
+//!
+//! The result is equal to a pass from paragraph 0 (the property tests of
+//! `tests/lsp_props.rs` and `tests/core_props.rs` compare incremental and
+//! fresh analyses).
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use super::document::{KeyRef, Para, PassThrough, Prepared, SourceKeys};
+use super::lexicon::{Gender, PronounClass};
+use super::marks::{self, Family};
+use super::paragraph::{How, NameRun, ParaAnalysis, SourceKind};
+use super::rules;
+use super::{Analysis, Attribution, Entity, EntityKind, Mention, MentionKind, Method, Quote};
+
+/// Internal index (mention, entity, key entry); `NONE` is no index.
+type Id = u32;
+const NONE: Id = Id::MAX;
+
+/// A string stored in [`Pass::strings`]: byte offset and length (32 bits,
+/// as rust-analyzer's `TextSize`: the strings are names, a small part of
+/// the text; past 4 GiB a name reads as empty, nothing panics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Str {
+    start: u32,
+    len: u32,
+}
+
+/// An entity as the pass builds it.
+#[derive(Debug, Clone, Copy)]
+struct EntityBuild {
+    /// Evidence that this is a person (a title, a known first name, two or
+    /// more name words, or speaking in a frame): only such entities are
+    /// antecedents of `he` and `she`.
+    person_evidence: bool,
+    name: Str,
+    description: Option<Str>,
+    kind: EntityKind,
+    gender: Gender,
+    full: bool,
+    introduction: Id,
+    first: Id,
+    /// The latest mention that is not a pronoun: what a pronoun's
+    /// antecedent is shown as.
+    last_named: Id,
+    /// The paragraph in which this entity was created or last copied to
+    /// [`Pass::saved`]: it is copied once per paragraph, before its first
+    /// change there other than a touch.
+    stamp: u32,
+    /// The paragraph in which it was created or its last mentions logged
+    /// ([`Undo::Touch`]), once per paragraph.
+    touch_stamp: u32,
+}
+
+/// One coreference table: text key → entity. Entries are chained per hash
+/// (the keys' hashes are computed once per paragraph, keyed SipHash of the
+/// process); a new entry goes at the head of its chain, so that undoing
+/// entries newest first always removes a head.
+#[derive(Debug, Clone, Default)]
+struct KeyTable {
+    heads: HashMap<u64, Id, BuildHasherDefault<PassThrough>>,
+    entries: Vec<KeyEntry>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct KeyEntry {
+    hash: u64,
+    text: Str,
+    value: Id,
+    next: Id,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Table {
+    Full,
+    Last,
+    First,
+    Nominal,
+}
+
+/// A change to state that existed before the paragraph that made it.
+#[derive(Debug, Clone, Copy)]
+enum Undo {
+    /// The entity as it was: the last of [`Pass::saved`].
+    Entity,
+    /// An entity's latest named mention as it was: (entity, mention, touch
+    /// stamp).
+    Touch(Id, Id, u32),
+    /// A key entry's value as it was.
+    Set(Table, Id, Id),
+    /// A key entry was added (the last of its table).
+    NewKey(Table),
+}
+
+/// A mention as the pass keeps it between runs (its range is in the
+/// analysis).
+#[derive(Debug, Clone, Copy)]
+struct PassMention {
+    entity: Id,
+    kind: MentionKind,
+}
+
+/// State before a paragraph of the coreference walk.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    mentions: Id,
+    entities: Id,
+    undo: Id,
+    strings: Id,
+    sources: Id,
+}
+
+/// State before a paragraph of the quotation walk.
+#[derive(Debug, Clone)]
+struct Mark2 {
+    quotes: Id,
+    /// The previous paragraph's last quotation, or `NONE`.
+    prev_last: Id,
+    prev_open_family: Option<Family>,
+    carry: Option<Box<Attribution>>,
+}
+
+/// The resumable state of the document pass (see the module comment).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Pass {
+    /// Entity names, descriptions and key texts, appended in pass order.
+    strings: String,
+    entities: Vec<EntityBuild>,
+    by_full: KeyTable,
+    by_last: KeyTable,
+    by_first: KeyTable,
+    by_nominal: KeyTable,
+    /// Recently mentioned entities, newest last (at most 16).
+    recent: Vec<Id>,
+    /// Every mention's entity and kind, in pass order (document order but
+    /// within a paragraph, where a name inside a nominal comes first).
+    mentions: Vec<PassMention>,
+    /// The mentions made by the current run (pass ids from the run's
+    /// first), in full; empty between runs.
+    fresh: Vec<Mention>,
+    undo: Vec<Undo>,
+    /// Entities as they were before a change, for [`Undo::Entity`].
+    saved: Vec<(Id, EntityBuild)>,
+    /// `marks[p]`: state before paragraph `p`.
+    marks: Vec<Mark>,
+    /// Every paragraph's sources resolved to (mention, antecedent mention
+    /// of a pronoun), paragraph `p`'s from `marks[p].sources`.
+    sources: Vec<(Id, Id)>,
+    /// Quotations as the quotation walk makes them: pass mention ids, before
+    /// the chain fix.
+    quotes: Vec<Quote>,
+    marks2: Vec<Mark2>,
+    /// Final (document-order) mention id → pass id, and the inverse.
+    order: Vec<Id>,
+    remap: Vec<Id>,
+    /// Paragraphs whose state is up to date (a prefix).
+    valid: usize,
+    /// Scratch: the name mentions of the current paragraph.
+    names: Vec<Id>,
+}
+
+const RECENT: usize = 16;
+
+impl KeyTable {
+    fn find(&self, strings: &str, k: KeyRef<'_>) -> Option<Id> {
+        let mut i = *self.heads.get(&k.hash)?;
+        while i != NONE {
+            let e = &self.entries[i as usize];
+            if e.hash == k.hash && str_in(strings, e.text) == k.text {
+                return Some(i);
+            }
+            i = e.next;
+        }
+        None
+    }
+    fn get(&self, strings: &str, k: KeyRef<'_>) -> Option<Id> {
+        self.find(strings, k).map(|i| self.entries[i as usize].value)
+    }
+}
+
+/// `s` without leading `the `s (`str::trim_start_matches("the ")`, which
+/// is slow for a string pattern).
+fn strip_the(mut s: &str) -> &str {
+    while let Some(rest) = s.strip_prefix("the ") {
+        s = rest;
+    }
+    s
+}
+
+fn some(x: Id) -> Option<usize> {
+    (x != NONE).then_some(x as usize)
+}
+
+fn id(x: usize) -> Id {
+    Id::try_from(x).unwrap_or(NONE)
+}
+
+fn str_in(strings: &str, s: Str) -> &str {
+    let start = s.start as usize;
+    strings.get(start..start + s.len as usize).unwrap_or("")
+}
+
+impl Pass {
+    /// Forget everything from paragraph `p` on (the paragraphs from `p` were
+    /// edited, inserted, removed or moved).
+    pub(super) fn invalidate(&mut self, p: usize) {
+        self.valid = self.valid.min(p);
+    }
+
+    fn str(&self, s: Str) -> &str {
+        str_in(&self.strings, s)
+    }
+
+    fn push_str(&mut self, s: &str) -> Str {
+        let start = self.strings.len();
+        self.strings.push_str(s);
+        Str { start: id(start), len: id(s.len()) }
+    }
+
+    fn table(&mut self, t: Table) -> &mut KeyTable {
+        match t {
+            Table::Full => &mut self.by_full,
+            Table::Last => &mut self.by_last,
+            Table::First => &mut self.by_first,
+            Table::Nominal => &mut self.by_nominal,
+        }
+    }
+
+    fn table_ref(&self, t: Table) -> &KeyTable {
+        match t {
+            Table::Full => &self.by_full,
+            Table::Last => &self.by_last,
+            Table::First => &self.by_first,
+            Table::Nominal => &self.by_nominal,
+        }
+    }
+
+    fn get(&self, t: Table, k: KeyRef<'_>) -> Option<usize> {
+        self.table_ref(t).get(&self.strings, k).map(|v| v as usize)
+    }
+
+    /// Set entry `i` of table `t` to `value` (logged).
+    fn set_at(&mut self, t: Table, i: Id, value: usize) {
+        let value = id(value);
+        let old = std::mem::replace(&mut self.table(t).entries[i as usize].value, value);
+        if old != value {
+            self.undo.push(Undo::Set(t, i, old));
+        }
+    }
+
+    /// Add a key known to be absent from table `t`: its hash and its text,
+    /// already stored (logged).
+    fn insert_new(&mut self, t: Table, hash: u64, text: Str, value: usize) {
+        let table = self.table(t);
+        let i = id(table.entries.len());
+        let next = table.heads.insert(hash, i).unwrap_or(NONE);
+        table.entries.push(KeyEntry { hash, text, value: id(value), next });
+        self.undo.push(Undo::NewKey(t));
+    }
+
+    /// Set key `k` of table `t` to `value`, adding it if absent (logged).
+    fn insert(&mut self, t: Table, k: KeyRef<'_>, value: usize) {
+        match self.table_ref(t).find(&self.strings, k) {
+            Some(i) => self.set_at(t, i, value),
+            None => {
+                let s = self.push_str(k.text);
+                self.insert_new(t, k.hash, s, value);
+            }
+        }
+    }
+
+    /// The entity `e`, to change it in paragraph `p` (logged once per
+    /// paragraph).
+    fn ent(&mut self, e: usize, p: u32) -> &mut EntityBuild {
+        let eb = self.entities[e];
+        if eb.stamp != p {
+            self.saved.push((id(e), eb));
+            self.undo.push(Undo::Entity);
+            self.entities[e].stamp = p;
+        }
+        &mut self.entities[e]
+    }
+
+    /// Set entity `e`'s latest named mention in paragraph `p` (logged once
+    /// per paragraph).
+    fn set_last_named(&mut self, e: usize, p: u32, m: Id) {
+        let eb = &mut self.entities[e];
+        if eb.touch_stamp != p {
+            self.undo.push(Undo::Touch(id(e), eb.last_named, eb.touch_stamp));
+            eb.touch_stamp = p;
+        }
+        eb.last_named = m;
+    }
+
+    fn new_entity(&mut self, name: Str, kind: EntityKind, gender: Gender, full: bool, mention: usize, p: u32) -> usize {
+        let m = id(mention);
+        self.entities.push(EntityBuild {
+            person_evidence: false,
+            name,
+            description: None,
+            kind,
+            gender,
+            full,
+            introduction: if full { m } else { NONE },
+            first: m,
+            last_named: m,
+            stamp: p,
+            touch_stamp: p,
+        });
+        self.entities.len() - 1
+    }
+
+    fn touch(&mut self, e: usize, m: usize, p: u32) {
+        self.set_last_named(e, p, id(m));
+        let e = id(e);
+        if let Some(pos) = self.recent.iter().rposition(|&x| x == e) {
+            self.recent.remove(pos);
+        }
+        self.recent.push(e);
+        if self.recent.len() > RECENT {
+            self.recent.remove(0);
+        }
+    }
+
+    /// Rewind the coreference walk to the state before paragraph `k`.
+    fn rewind(&mut self, k: usize) {
+        let Some(mark) = self.marks.get(k).copied() else {
+            return;
+        };
+        while self.undo.len() > mark.undo as usize {
+            match self.undo.pop() {
+                Some(Undo::Entity) => {
+                    if let Some((e, eb)) = self.saved.pop() {
+                        if let Some(x) = self.entities.get_mut(e as usize) {
+                            // The touch fields have their own log.
+                            *x = EntityBuild { last_named: x.last_named, touch_stamp: x.touch_stamp, ..eb };
+                        }
+                    }
+                }
+                Some(Undo::Touch(e, last_named, touch_stamp)) => {
+                    if let Some(x) = self.entities.get_mut(e as usize) {
+                        x.last_named = last_named;
+                        x.touch_stamp = touch_stamp;
+                    }
+                }
+                Some(Undo::Set(t, i, old)) => {
+                    if let Some(x) = self.table(t).entries.get_mut(i as usize) {
+                        x.value = old;
+                    }
+                }
+                Some(Undo::NewKey(t)) => {
+                    let table = self.table(t);
+                    if let Some(x) = table.entries.pop() {
+                        if x.next == NONE {
+                            table.heads.remove(&x.hash);
+                        } else {
+                            table.heads.insert(x.hash, x.next);
+                        }
+                    }
+                }
+                None => break,
+            }
+        }
+        self.mentions.truncate(mark.mentions as usize);
+        self.entities.truncate(mark.entities as usize);
+        self.strings.truncate(mark.strings as usize);
+        self.sources.truncate(mark.sources as usize);
+        self.marks.truncate(k);
+        // The recent list is the last distinct entities of the non-pronoun
+        // mentions (every such mention touches its entity), newest last.
+        self.recent.clear();
+        for m in self.mentions.iter().rev() {
+            if m.kind == MentionKind::Pronoun {
+                continue;
+            }
+            let e = m.entity;
+            if !self.recent.contains(&e) {
+                self.recent.push(e);
+                if self.recent.len() == RECENT {
+                    break;
+                }
+            }
+        }
+        self.recent.reverse();
+    }
+
+    /// Coreference for one name mention of paragraph `p`; returns the
+    /// mention id.
+    fn name(&mut self, text: &str, base: usize, n: &NameRun, keys: &super::document::NameKeys, speaks: bool, p: u32) -> usize {
+        let range = base + n.range.start..base + n.range.end;
+        let full_text = KeyRef { hash: keys.full_hash, text: keys.full_text.as_deref().unwrap_or(&text[range.clone()]) };
+        let last = KeyRef { hash: keys.last_hash, text: &text[base + n.last.start..base + n.last.end] };
+        let first = KeyRef { hash: keys.first_hash, text: &text[base + n.first.start..base + n.first.end] };
+        let m = self.mentions.len();
+        let kind = if n.org {
+            EntityKind::Organization
+        } else {
+            EntityKind::Person
+        };
+        // Each key is looked up once; `value` reads an entry found.
+        let full_i = self.by_full.find(&self.strings, full_text);
+        let last_i = self.by_last.find(&self.strings, last);
+        let value = |t: &KeyTable, i: Option<Id>| i.map(|i| t.entries[i as usize].value as usize);
+        let e = if n.words >= 2 && !n.org {
+            if let Some(e) = value(&self.by_full, full_i) {
+                e
+            } else if let Some(e) = value(&self.by_last, last_i)
+                .filter(|&e| !self.entities[e].full && self.entities[e].kind != EntityKind::Organization)
+            {
+                let s = self.push_str(full_text.text);
+                let eb = self.ent(e, p);
+                eb.name = s;
+                eb.full = true;
+                eb.introduction = id(m);
+                self.insert_new(Table::Full, full_text.hash, s, e);
+                e
+            } else {
+                let s = self.push_str(full_text.text);
+                let e = self.new_entity(s, kind, n.gender, true, m, p);
+                self.insert_new(Table::Full, full_text.hash, s, e);
+                e
+            }
+        } else if n.words >= 2 {
+            match value(&self.by_full, full_i) {
+                Some(e) => e,
+                None => {
+                    let s = self.push_str(full_text.text);
+                    let e = self.new_entity(s, kind, n.gender, true, m, p);
+                    self.insert_new(Table::Full, full_text.hash, s, e);
+                    e
+                }
+            }
+        } else {
+            let found = value(&self.by_last, last_i)
+                .or_else(|| if n.honorific { None } else { self.get(Table::First, first) })
+                .or_else(|| value(&self.by_full, full_i));
+            match found {
+                Some(e) => e,
+                None => {
+                    let s = self.push_str(full_text.text);
+                    let e = self.new_entity(s, kind, n.gender, false, m, p);
+                    self.insert_new(Table::Full, full_text.hash, s, e);
+                    e
+                }
+            }
+        };
+        match last_i {
+            Some(i) if n.words >= 2 => self.set_at(Table::Last, i, e),
+            Some(_) => {}
+            None => {
+                let s = self.push_str(last.text);
+                self.insert_new(Table::Last, last.hash, s, e);
+            }
+        }
+        if n.words >= 2 && !n.org && self.by_first.find(&self.strings, first).is_none() {
+            let s = self.push_str(first.text);
+            self.insert_new(Table::First, first.hash, s, e);
+        }
+        if self.entities[e].gender == Gender::Unknown && n.gender != Gender::Unknown {
+            self.ent(e, p).gender = n.gender;
+        }
+        // `Kremlin` in a headline, `the Kremlin` in the text: the article's
+        // own form names the entity.
+        if n.org && n.with_the && self.str(self.entities[e].name) == strip_the(full_text.text) {
+            let s = self.push_str(full_text.text);
+            self.ent(e, p).name = s;
+        }
+        if n.person && self.entities[e].kind != EntityKind::Organization && self.entities[e].kind != EntityKind::Person {
+            self.ent(e, p).kind = EntityKind::Person;
+        }
+        if !n.org && (n.person || n.words >= 2 || speaks) && !self.entities[e].person_evidence {
+            self.ent(e, p).person_evidence = true;
+        }
+        if self.entities[e].description.is_none() {
+            if let Some(d) = &keys.description {
+                let s = self.push_str(d);
+                self.ent(e, p).description = Some(s);
+            }
+        }
+        let mkind = if n.honorific && n.words == 1 {
+            MentionKind::Honorific
+        } else if n.words >= 2 || n.org {
+            MentionKind::Name
+        } else {
+            MentionKind::Surname
+        };
+        self.push_mention(Mention { range, entity: e, kind: mkind });
+        self.touch(e, m, p);
+        m
+    }
+
+    fn push_mention(&mut self, m: Mention) {
+        self.mentions.push(PassMention { entity: id(m.entity), kind: m.kind });
+        self.fresh.push(m);
+    }
+
+    /// Resolve a pronoun to the most recent fitting entity.
+    fn resolve(&self, pc: PronounClass) -> Option<usize> {
+        self.recent.iter().rev().map(|&e| e as usize).find(|&e| {
+            let eb = &self.entities[e];
+            match pc {
+                PronounClass::Male => eb.kind == EntityKind::Person && eb.person_evidence && eb.gender != Gender::Female,
+                PronounClass::Female => eb.kind == EntityKind::Person && eb.person_evidence && eb.gender != Gender::Male,
+                PronounClass::Neuter => eb.kind == EntityKind::Organization,
+                PronounClass::Plural => eb.kind != EntityKind::Person,
+                _ => false,
+            }
+        })
+    }
+
+    /// The coreference walk over paragraph `pi`.
+    fn walk_paragraph(&mut self, text: &str, pi: usize, para: &Para, events: &mut Vec<(usize, bool, usize)>, speaking: &mut Vec<bool>) {
+        let p = u32::try_from(pi).unwrap_or(u32::MAX);
+        self.marks.push(Mark {
+            mentions: id(self.mentions.len()),
+            entities: id(self.entities.len()),
+            undo: id(self.undo.len()),
+            strings: id(self.strings.len()),
+            sources: id(self.sources.len()),
+        });
+        let prep: &Prepared = &para.analysis;
+        let pa: &ParaAnalysis = &prep.para;
+        let base = para.start;
+        let mut names = std::mem::take(&mut self.names);
+        names.clear();
+        names.resize(pa.names.len(), NONE);
+        let first_source = self.sources.len();
+        self.sources.resize(first_source + pa.sources.len(), (NONE, NONE));
+        // Events: names and non-name sources, by position. Sorted by end, so
+        // that a name inside a nominal (`the Kremlin statement`) is resolved
+        // before the nominal.
+        events.clear();
+        events.extend(pa.names.iter().enumerate().map(|(i, n)| (n.range.end, false, i)));
+        events.extend(
+            pa.sources
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !matches!(s.kind, SourceKind::Name(_)))
+                .map(|(i, s)| (s.range.end, true, i)),
+        );
+        events.sort_unstable();
+        // Names used as a source in this paragraph (evidence of a person).
+        speaking.clear();
+        speaking.resize(pa.names.len(), false);
+        for s in &pa.sources {
+            if let SourceKind::Name(n) = s.kind {
+                if let Some(x) = speaking.get_mut(n) {
+                    *x = true;
+                }
+            }
+        }
+        let name_entity = |this: &Self, names: &[Id], i: usize| -> Option<usize> {
+            names.get(i).filter(|&&x| x != NONE).map(|&x| this.mentions[x as usize].entity as usize)
+        };
+        for &(_, is_source, i) in events.iter() {
+            if !is_source {
+                let m = self.name(text, base, &pa.names[i], &prep.names[i], speaking[i], p);
+                names[i] = id(m);
+                continue;
+            }
+            let s = &pa.sources[i];
+            let range = base + s.range.start..base + s.range.end;
+            let m = self.mentions.len();
+            match (&s.kind, &prep.sources[i]) {
+                (SourceKind::Pronoun(pc, antecedent), SourceKeys::Pronoun { name, key }) => {
+                    let resolved = match (pc, antecedent) {
+                        (PronounClass::Relative, Some(a)) if name_entity(self, &names, *a).is_some() => name_entity(self, &names, *a),
+                        _ => self.resolve(*pc),
+                    };
+                    let (e, ante) = match resolved {
+                        Some(e) => {
+                            let ante = self.entities[e].last_named;
+                            if self.entities[e].gender == Gender::Unknown {
+                                let g = match pc {
+                                    PronounClass::Male => Gender::Male,
+                                    PronounClass::Female => Gender::Female,
+                                    _ => Gender::Unknown,
+                                };
+                                if g != Gender::Unknown {
+                                    self.ent(e, p).gender = g;
+                                }
+                            }
+                            (e, ante)
+                        }
+                        None => {
+                            let e = match self.get(Table::Nominal, key.get()) {
+                                Some(e) => e,
+                                None => {
+                                    let s = self.push_str(name);
+                                    let e = self.new_entity(s, EntityKind::Anonymous, Gender::Unknown, false, m, p);
+                                    self.insert(Table::Nominal, key.get(), e);
+                                    e
+                                }
+                            };
+                            (e, NONE)
+                        }
+                    };
+                    self.push_mention(Mention { range, entity: e, kind: MentionKind::Pronoun });
+                    self.sources[first_source + i] = (id(m), ante);
+                }
+                (SourceKind::Nominal { definite, owner, .. }, SourceKeys::Nominal { phrase_key, name, document_head }) => {
+                    let owner_entity = owner.and_then(|o| name_entity(self, &names, o)).filter(|_| s.range.end > 0);
+                    let e = if let (Some(oe), true) = (owner_entity, *document_head) {
+                        oe
+                    } else {
+                        match self.get(Table::Nominal, phrase_key.get()).filter(|_| *definite) {
+                            Some(e) => e,
+                            None => {
+                                let kind = if *definite { EntityKind::Organization } else { EntityKind::Anonymous };
+                                let s = self.push_str(name);
+                                let e = self.new_entity(s, kind, Gender::Unknown, false, m, p);
+                                self.insert(Table::Nominal, phrase_key.get(), e);
+                                e
+                            }
+                        }
+                    };
+                    self.push_mention(Mention { range, entity: e, kind: MentionKind::Nominal });
+                    self.touch(e, m, p);
+                    self.sources[first_source + i] = (id(m), NONE);
+                }
+                _ => {}
+            }
+        }
+        for (i, s) in pa.sources.iter().enumerate() {
+            if let SourceKind::Name(n) = s.kind {
+                self.sources[first_source + i] = (names.get(n).copied().unwrap_or(NONE), NONE);
+            }
+            if let Some(d) = &prep.source_descriptions[i] {
+                let m = self.sources[first_source + i].0;
+                if let Some(e) = self.mentions.get(m as usize).map(|m| m.entity as usize) {
+                    if self.entities[e].description.is_none() {
+                        let s = self.push_str(d);
+                        self.ent(e, p).description = Some(s);
+                    }
+                }
+            }
+        }
+        self.names = names;
+    }
+
+    /// Source `i` of paragraph `p` as (mention, antecedent), or `None`
+    /// when it was not resolved.
+    fn source(&self, p: usize, i: usize) -> Option<(usize, Option<usize>)> {
+        let start = self.marks.get(p)?.sources as usize;
+        let &(m, a) = self.sources.get(start + i)?;
+        (m != NONE).then_some((m as usize, (a != NONE).then_some(a as usize)))
+    }
+
+    /// The quotation walk over paragraph `pi` (after the coreference walk
+    /// has passed paragraph `pi + 1`, whose sign-off it may use).
+    fn quote_paragraph(&mut self, pi: usize, paras: &[Para], state: &mut Mark2) {
+        let p = &paras[pi];
+        let pa = &p.analysis;
+        let base = p.start;
+        let first_id = self.quotes.len();
+        let next = paras.get(pi + 1).map(|n| &n.analysis);
+        for (qi, pq) in pa.quotes.iter().enumerate() {
+            let id = self.quotes.len();
+            let raw = &pq.raw;
+            let mut continues = None;
+            if qi == 0 && pq.leads {
+                if let (Some(f), Some(prev)) = (state.prev_open_family, some(state.prev_last)) {
+                    if marks::family(raw.open) == Some(f) {
+                        continues = Some(prev);
+                    }
+                }
+            }
+            if qi > 0 && pa.quotes[qi - 1].raw.line_piece {
+                continues = Some(id - 1);
+            }
+            let mut attribution = pq.attribution.as_ref().and_then(|la| {
+                let (m, ante) = self.source(pi, la.source)?;
+                let entity = self.mentions[m].entity as usize;
+                let cue = la.cue.as_ref().map(|c| base + c.start..base + c.end);
+                let method = match la.how {
+                    How::ContinuationOf(p) => Method::Continuation { of: first_id + p },
+                    How::Cue | How::Context => match ante {
+                        Some(a) => Method::Pronoun { antecedent: a },
+                        None => Method::Cue,
+                    },
+                };
+                Some(Attribution { entity, mention: m, cue, method })
+            });
+            if attribution.is_none() && pq.kind != super::QuoteKind::Scare {
+                // A piece of a multi-paragraph quotation, or a quote-led
+                // paragraph carrying on the previous paragraph's speaker.
+                let from = continues.or(if qi == 0 && pq.leads && !pq.cue_in_sentence { some(state.prev_last) } else { None });
+                if let Some(f) = from {
+                    if let Some(a) = &self.quotes[f].attribution {
+                        attribution = Some(Attribution {
+                            entity: a.entity,
+                            mention: a.mention,
+                            cue: a.cue.clone(),
+                            method: Method::Continuation { of: f },
+                        });
+                    }
+                } else if qi == 0 && pq.leads && !pq.cue_in_sentence {
+                    attribution = state.carry.as_deref().cloned();
+                }
+            }
+            if attribution.is_none() && pq.kind != super::QuoteKind::Scare {
+                // A sign-off on the next paragraph: `— Jane Roe`.
+                if let Some((s, cue)) = next.and_then(|n| n.dash_lead.clone()) {
+                    let nb = paras[pi + 1].start;
+                    if let Some((m, _)) = self.source(pi + 1, s) {
+                        attribution = Some(Attribution {
+                            entity: self.mentions[m].entity as usize,
+                            mention: m,
+                            cue: Some(nb + cue.start..nb + cue.end),
+                            method: Method::Cue,
+                        });
+                    }
+                }
+            }
+            let open_at_end = raw.close.is_none();
+            let is_last = qi + 1 == pa.quotes.len();
+            let continued_next = open_at_end
+                && (raw.line_piece
+                    || (is_last && next.is_some_and(|n| n.opens_with.is_some() && n.opens_with == marks::family(raw.open))));
+            let unclosed = open_at_end && (raw.broken || !continued_next);
+            self.quotes.push(Quote {
+                range: base + raw.range.start..base + raw.range.end,
+                content: base + raw.content.start..base + raw.content.end,
+                open: raw.open,
+                close: raw.close,
+                kind: pq.kind,
+                attribution,
+                continues,
+                paragraph: pi,
+                unclosed,
+            });
+        }
+        state.carry = None;
+        if pa.quotes.is_empty() || pa.quotes.last().is_some_and(|q| q.raw.range.end < pa.len) {
+            if let Some((s, cue)) = &pa.trailing_context {
+                if let Some((m, ante)) = self.source(pi, *s) {
+                    if pa.quotes.last().is_none_or(|q| q.attribution.as_ref().is_none_or(|a| a.source != *s)) {
+                        state.carry = Some(Box::new(Attribution {
+                            entity: self.mentions[m].entity as usize,
+                            mention: m,
+                            cue: cue.as_ref().map(|c| base + c.start..base + c.end),
+                            method: match ante {
+                                Some(a) => Method::Pronoun { antecedent: a },
+                                None => Method::Cue,
+                            },
+                        }));
+                    }
+                }
+            }
+        }
+        if !pa.quotes.is_empty() && state.carry.is_none() {
+            let last = self.quotes.len() - 1;
+            state.prev_last = id(last);
+            state.prev_open_family = if self.quotes[last].close.is_none() && !self.quotes[last].unclosed {
+                marks::family(self.quotes[last].open)
+            } else {
+                None
+            };
+        } else {
+            // A paragraph with no quotation breaks the chain of speakers
+            // unless it is a bare sign-off.
+            state.prev_last = NONE;
+            state.prev_open_family = None;
+        }
+    }
+
+    /// Run the pass over `paras` (the paragraphs of `text`), resuming at the
+    /// first paragraph not up to date, and bring `a` (the analysis of the
+    /// previous run, or empty) up to date in place. Returns the closing
+    /// marks that close nothing (document offsets), for the rules.
+    pub(super) fn run(&mut self, text: &str, paras: &[Para], a: &mut Analysis) -> Vec<(usize, char)> {
+        let n = paras.len();
+        let k = self.valid.min(n).min(self.marks.len()).min(self.marks2.len());
+        // Until the run completes, nothing is up to date (a panic half-way
+        // must not leave a prefix that looks valid).
+        self.valid = 0;
+        // The coreference walk from `k`.
+        self.rewind(k);
+        self.marks.truncate(k);
+        self.fresh.clear();
+        // Exact sizes, so that the state kept between edits has no spare
+        // capacity.
+        let rest = &paras[k..];
+        let new_mentions = rest.iter().map(|p| p.analysis.names.len() + p.analysis.sources.len()).sum();
+        self.fresh.reserve_exact(new_mentions);
+        if k == 0 {
+            self.marks.reserve_exact(rest.len());
+            self.mentions.reserve_exact(new_mentions);
+            self.sources.reserve_exact(rest.iter().map(|p| p.analysis.sources.len()).sum());
+        }
+        let (mut events, mut speaking) = (Vec::new(), Vec::new());
+        for (pi, para) in paras.iter().enumerate().skip(k) {
+            self.walk_paragraph(text, pi, para, &mut events, &mut speaking);
+        }
+        // The quotation walk from `r`: paragraph `k - 1` may take a sign-off
+        // from paragraph `k`.
+        let r = k.saturating_sub(1);
+        let mut state = match self.marks2.get(r) {
+            Some(m) if r > 0 => m.clone(),
+            _ => Mark2 { quotes: 0, prev_last: NONE, prev_open_family: None, carry: None },
+        };
+        self.marks2.truncate(r);
+        self.quotes.truncate(state.quotes as usize);
+        if r == 0 {
+            self.quotes.reserve_exact(paras.iter().map(|p| p.analysis.quotes.len()).sum());
+            self.marks2.reserve_exact(n);
+        }
+        for pi in r..n {
+            state.quotes = id(self.quotes.len());
+            self.marks2.push(state.clone());
+            self.quote_paragraph(pi, paras, &mut state);
+        }
+        // Mention cut: final ids below it are unchanged (a paragraph's
+        // mentions are reordered only among themselves).
+        let m_cut = self.marks.get(k).map_or(self.mentions.len(), |m| m.mentions as usize);
+        let e_cut = self.marks.get(k).map_or(self.entities.len(), |m| m.entities as usize);
+        // Quotation cut: the chain fix may change the last quotation of the
+        // paragraph before `r`.
+        let q_cut = if r == 0 { 0 } else { self.marks2[r - 1].quotes as usize };
+        self.order_mentions(k, m_cut);
+        let strays = self.update(text, paras, a, r, m_cut, e_cut, q_cut);
+        self.fresh = Vec::new();
+        if k == 0 {
+            // A full run: keep no spare capacity (the next edit grows these
+            // vectors once).
+            self.undo.shrink_to_fit();
+            self.saved.shrink_to_fit();
+            self.strings.shrink_to_fit();
+        }
+        self.valid = n;
+        strays
+    }
+
+    /// Document order of the mentions of paragraphs `k..`: a paragraph's
+    /// block sorted by (start, end), stably (usually already in order).
+    fn order_mentions(&mut self, k: usize, m_cut: usize) {
+        self.order.truncate(m_cut);
+        self.remap.truncate(m_cut);
+        for p in k..self.marks.len() {
+            let lo = self.marks[p].mentions as usize;
+            let hi = self.marks.get(p + 1).map_or(self.mentions.len(), |m| m.mentions as usize);
+            let at = self.order.len();
+            self.order.extend(lo as Id..hi as Id);
+            let fresh = &self.fresh;
+            let key = |i: Id| {
+                let m = &fresh[i as usize - m_cut];
+                (m.range.start, m.range.end)
+            };
+            let block = &mut self.order[at..];
+            if !block.windows(2).all(|w| key(w[0]) <= key(w[1])) {
+                block.sort_by_key(|&i| key(i));
+            }
+        }
+        self.remap.resize(self.order.len(), NONE);
+        for (f, &pid) in self.order.iter().enumerate().skip(m_cut) {
+            self.remap[pid as usize] = id(f);
+        }
+    }
+
+    /// Bring the analysis `a` up to date: mentions from `m_cut`, entities
+    /// from `e_cut` (and every earlier entity the changed part mentions),
+    /// quotations from `q_cut`, paragraphs from `r`.
+    #[allow(clippy::too_many_arguments)]
+    fn update(
+        &self,
+        text: &str,
+        paras: &[Para],
+        a: &mut Analysis,
+        r: usize,
+        m_cut: usize,
+        e_cut: usize,
+        q_cut: usize,
+    ) -> Vec<(usize, char)> {
+        let remap = |m: usize| self.remap[m] as usize;
+        // Earlier entities the old or new changed part mentions.
+        let mut seen = vec![false; e_cut];
+        let mut touched: Vec<usize> = Vec::new();
+        let old_mentions = a.mentions.get(m_cut..).unwrap_or(&[]).iter().map(|m| m.entity);
+        let old_quotes = a.quotes.get(q_cut..).unwrap_or(&[]).iter().filter_map(|q| q.attribution.as_ref().map(|x| x.entity));
+        let new_mentions = self.fresh.iter().map(|m| m.entity);
+        let new_quotes = self.quotes[q_cut..].iter().filter_map(|q| q.attribution.as_ref().map(|x| x.entity));
+        for e in old_mentions.chain(old_quotes).chain(new_mentions).chain(new_quotes) {
+            if let Some(x) = seen.get_mut(e).filter(|x| !**x) {
+                *x = true;
+                touched.push(e);
+            }
+        }
+        // Mentions.
+        a.mentions.truncate(m_cut);
+        a.mentions.extend(self.order[m_cut..].iter().map(|&pid| self.fresh[pid as usize - m_cut].clone()));
+        // Entities: earlier ones the change mentions are cut back and
+        // refreshed; later ones are rebuilt, reusing the old allocations.
+        let intro = |eb: &EntityBuild| remap(if eb.introduction != NONE { eb.introduction } else { eb.first } as usize);
+        let set_str = |to: &mut String, from: &str| {
+            if to != from {
+                to.clear();
+                to.push_str(from);
+            }
+        };
+        let set_opt = |to: &mut Option<String>, from: Option<&str>| match (to.as_mut(), from) {
+            (Some(t), Some(f)) => set_str(t, f),
+            (_, f) => *to = f.map(str::to_string),
+        };
+        for &e in &touched {
+            let eb = self.entities[e];
+            let Some(x) = a.entities.get_mut(e) else { continue };
+            let cut = x.mentions.partition_point(|&m| m < m_cut);
+            x.mentions.truncate(cut);
+            let cut = x.quotes.partition_point(|&q| q < q_cut);
+            x.quotes.truncate(cut);
+            set_str(&mut x.name, self.str(eb.name));
+            set_opt(&mut x.description, eb.description.map(|d| self.str(d)));
+            x.kind = eb.kind;
+            x.introduction = intro(&eb);
+        }
+        a.entities.truncate(self.entities.len());
+        for (e, eb) in self.entities.iter().enumerate().skip(e_cut) {
+            match a.entities.get_mut(e) {
+                Some(x) => {
+                    set_str(&mut x.name, self.str(eb.name));
+                    set_opt(&mut x.description, eb.description.map(|d| self.str(d)));
+                    x.kind = eb.kind;
+                    x.introduction = intro(eb);
+                    x.mentions.clear();
+                    x.quotes.clear();
+                }
+                None => a.entities.push(Entity {
+                    name: self.str(eb.name).to_string(),
+                    description: eb.description.map(|d| self.str(d).to_string()),
+                    kind: eb.kind,
+                    introduction: intro(eb),
+                    mentions: Vec::new(),
+                    quotes: Vec::new(),
+                }),
+            }
+        }
+        for (f, m) in a.mentions.iter().enumerate().skip(m_cut) {
+            if let Some(x) = a.entities.get_mut(m.entity) {
+                x.mentions.push(f);
+            }
+        }
+        // Quotations: the chain fix, then the nearest mention, then final
+        // mention ids.
+        a.quotes.truncate(q_cut);
+        a.quotes.extend_from_slice(&self.quotes[q_cut..]);
+        // A piece whose speaker came only by continuation takes the speaker
+        // named by a cue in a later piece of the same quotation (each piece
+        // continues at most one earlier piece, so pairs are independent).
+        let own_cue = |q: &Quote| q.attribution.as_ref().is_some_and(|a| !matches!(a.method, Method::Continuation { .. }));
+        for i in q_cut..self.quotes.len() {
+            if let Some(prev) = self.quotes[i].continues.filter(|&p| p >= q_cut) {
+                if !own_cue(&self.quotes[prev]) && own_cue(&self.quotes[i]) {
+                    if let Some(x) = self.quotes[i].attribution.clone() {
+                        a.quotes[prev].attribution = Some(Attribution { method: Method::Continuation { of: i }, ..x });
+                    }
+                }
+            }
+        }
+        for q in a.quotes[q_cut..].iter_mut() {
+            let Some(at) = &mut q.attribution else { continue };
+            if let Method::Continuation { .. } = at.method {
+                // The latest mention of the speaker before the quotation
+                // (by start, then pass order), if later than the one used.
+                if let Some(list) = a.entities.get(at.entity).map(|x| &x.mentions) {
+                    let end = list.partition_point(|&f| a.mentions[f].range.start < q.range.start);
+                    if end > 0 {
+                        let start = a.mentions[list[end - 1]].range.start;
+                        let best = list[..end]
+                            .iter()
+                            .rev()
+                            .take_while(|&&f| a.mentions[f].range.start == start)
+                            .map(|&f| self.order[f] as usize)
+                            .max();
+                        if let Some(m) = best {
+                            let start = |m: usize| a.mentions[remap(m)].range.start;
+                            if start(m) > start(at.mention) {
+                                at.mention = m;
+                            }
+                        }
+                    }
+                }
+            }
+            at.mention = remap(at.mention);
+            if let Method::Pronoun { antecedent } = &mut at.method {
+                *antecedent = remap(*antecedent);
+            }
+        }
+        for (qid, q) in a.quotes.iter().enumerate().skip(q_cut) {
+            if let Some(at) = &q.attribution {
+                if let Some(x) = a.entities.get_mut(at.entity) {
+                    x.quotes.push(qid);
+                }
+            }
+        }
+        // Paragraphs, stray closers and findings.
+        a.paragraphs.truncate(r);
+        a.paragraphs.extend(paras[r..].iter().map(|p| p.start..p.start + p.analysis.len));
+        let strays: Vec<(usize, char)> = paras
+            .iter()
+            .flat_map(|p| p.analysis.stray_closers.iter().map(move |&(o, c)| (p.start + o, c)))
+            .collect();
+        a.findings = rules::run(text, a, &strays);
+        strays
+    }
+}
+
+impl Pass {
+    /// Heap bytes held, by part (for the memory figures of the README).
+    #[doc(hidden)]
+    pub(super) fn heap_bytes(&self) -> Vec<(&'static str, usize)> {
+        use std::mem::size_of;
+        let t = |k: &KeyTable| k.entries.capacity() * size_of::<KeyEntry>() + k.heads.capacity() * (size_of::<(u64, Id)>() + 1);
+        vec![
+            ("strings", self.strings.capacity()),
+            ("entities", self.entities.capacity() * size_of::<EntityBuild>()),
+            ("tables", t(&self.by_full) + t(&self.by_last) + t(&self.by_first) + t(&self.by_nominal)),
+            ("mentions", self.mentions.capacity() * size_of::<PassMention>()),
+            ("undo", self.undo.capacity() * size_of::<Undo>() + self.saved.capacity() * size_of::<(Id, EntityBuild)>()),
+            ("marks", self.marks.capacity() * size_of::<Mark>() + self.marks2.capacity() * size_of::<Mark2>()),
+            ("sources", self.sources.capacity() * size_of::<(Id, Id)>()),
+            ("quotes", self.quotes.capacity() * size_of::<Quote>()),
+            ("order", (self.order.capacity() + self.remap.capacity()) * size_of::<Id>()),
+        ]
+    }
+}
