@@ -327,12 +327,22 @@ impl Pass {
     fn touch(&mut self, e: usize, m: usize, p: u32) {
         self.set_last_named(e, p, id(m));
         let e = id(e);
-        if let Some(pos) = self.recent.iter().rposition(|&x| x == e) {
-            self.recent.remove(pos);
-        }
-        self.recent.push(e);
-        if self.recent.len() > RECENT {
-            self.recent.remove(0);
+        let r = &mut self.recent;
+        match r.iter().rposition(|&x| x == e) {
+            // Mentioned again: move to the newest place.
+            Some(pos) => {
+                r.copy_within(pos + 1.., pos);
+                if let Some(last) = r.last_mut() {
+                    *last = e;
+                }
+            }
+            None if r.len() >= RECENT => {
+                r.copy_within(1.., 0);
+                if let Some(last) = r.last_mut() {
+                    *last = e;
+                }
+            }
+            None => r.push(e),
         }
     }
 
