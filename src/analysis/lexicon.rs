@@ -8,7 +8,64 @@
 
 // Fixed tables looked up by word: a fast non-keyed hash is safe (the text
 // cannot add entries) and halves the cost of a lookup.
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
+
+use std::borrow::Borrow;
+use std::hash::Hash;
+
+/// A table keyed by words, with a pre-filter on the first byte and the
+/// length of the key: most words of a text are turned away by one table
+/// look-up, before any hashing (a news text asks about every word, and
+/// few are in any list).
+#[derive(Debug, Clone)]
+struct Words<K, V> {
+    map: HashMap<K, V>,
+    /// Bit `min(len, 63)` of `lens[b]` is set when a key of byte length
+    /// `len` starts with the byte `b`.
+    lens: Box<[u64; 256]>,
+}
+
+impl<K: Borrow<str> + Hash + Eq, V> Words<K, V> {
+    fn new() -> Self {
+        Words { map: HashMap::default(), lens: Box::new([0; 256]) }
+    }
+
+    /// Add `key` unless present (the first value wins).
+    fn insert_first(&mut self, key: K, value: V) {
+        if let Some(&b) = key.borrow().as_bytes().first() {
+            self.lens[b as usize] |= 1 << key.borrow().len().min(63);
+        }
+        self.map.entry(key).or_insert(value);
+    }
+
+    fn get(&self, word: &str) -> Option<&V> {
+        // The empty key (possible from user options) skips the filter.
+        if let Some(&b) = word.as_bytes().first() {
+            if self.lens[b as usize] & (1 << word.len().min(63)) == 0 {
+                return None;
+            }
+        }
+        self.map.get(word)
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        self.get(word).is_some()
+    }
+
+    fn len(&self) -> usize {
+        self.map.len()
+    }
+}
+
+impl<K: Borrow<str> + Hash + Eq> FromIterator<K> for Words<K, ()> {
+    fn from_iter<I: IntoIterator<Item = K>>(iter: I) -> Self {
+        let mut w = Words::new();
+        for k in iter {
+            w.insert_first(k, ());
+        }
+        w
+    }
+}
 
 /// Reporting verbs as `(base, third-person -s, past, past participle, -ing)`.
 /// Every form counts as a cue. 140 verbs.
@@ -467,22 +524,22 @@ pub(crate) const NOUN_LIKE_FORMS: &[&str] = &[
 #[derive(Debug, Clone)]
 pub struct Lexicon {
     /// lower-case verb form → lemma index.
-    cue_forms: HashMap<String, usize>,
+    cue_forms: Words<String, usize>,
     /// lemma index → properties.
     weak: Vec<bool>,
     inverting: Vec<bool>,
     /// Extra multi-word cue phrases (lower-case, split on spaces).
     pub(crate) cue_phrases: Vec<Vec<String>>,
-    titles: HashSet<String>,
-    org_heads: HashSet<&'static str>,
-    document_nouns: HashSet<&'static str>,
-    source_nouns: HashSet<&'static str>,
-    male: HashSet<&'static str>,
-    female: HashSet<&'static str>,
-    not_names: HashSet<&'static str>,
-    between: HashSet<&'static str>,
-    honor_male: HashSet<&'static str>,
-    honor_female: HashSet<&'static str>,
+    titles: Words<String, ()>,
+    org_heads: Words<&'static str, ()>,
+    document_nouns: Words<&'static str, ()>,
+    source_nouns: Words<&'static str, ()>,
+    male: Words<&'static str, ()>,
+    female: Words<&'static str, ()>,
+    not_names: Words<&'static str, ()>,
+    between: Words<&'static str, ()>,
+    honor_male: Words<&'static str, ()>,
+    honor_female: Words<&'static str, ()>,
 }
 
 /// Facts about one cue form.
@@ -506,12 +563,12 @@ impl Default for Lexicon {
 impl Lexicon {
     /// Build the lexicon with the built-in lists plus `options`' extras.
     pub fn new(options: &super::Options) -> Self {
-        let mut cue_forms = HashMap::default();
+        let mut cue_forms = Words::new();
         let mut weak = Vec::new();
         let mut inverting = Vec::new();
         for (i, &(base, s, past, pp, ing)) in CUE_VERB_LEMMAS.iter().enumerate() {
             for f in [base, s, past, pp, ing] {
-                cue_forms.entry(f.to_string()).or_insert(i);
+                cue_forms.insert_first(f.to_string(), i);
             }
             weak.push(WEAK_LEMMAS.contains(&base));
             inverting.push(INVERTING_LEMMAS.contains(&base));
@@ -526,13 +583,16 @@ impl Lexicon {
                     let i = weak.len();
                     weak.push(false);
                     inverting.push(true);
-                    cue_forms.entry(words[0].clone()).or_insert(i);
+                    cue_forms.insert_first(words[0].clone(), i);
                 }
                 _ => cue_phrases.push(words),
             }
         }
-        let mut titles: HashSet<String> = TITLES.iter().map(|s| s.to_string()).collect();
-        titles.extend(options.extra_titles.iter().map(|s| s.trim().to_string()));
+        let titles: Words<String, ()> = TITLES
+            .iter()
+            .map(|s| s.to_string())
+            .chain(options.extra_titles.iter().map(|s| s.trim().to_string()))
+            .collect();
         Lexicon {
             cue_forms,
             weak,
@@ -611,7 +671,7 @@ mod tests {
 
     #[test]
     fn at_least_a_hundred_reporting_verbs_in_all_tenses() {
-        let lemmas: HashSet<&str> = CUE_VERB_LEMMAS.iter().map(|l| l.0).collect();
+        let lemmas: rustc_hash::FxHashSet<&str> = CUE_VERB_LEMMAS.iter().map(|l| l.0).collect();
         assert!(lemmas.len() >= 100, "{} lemmas", lemmas.len());
         let lex = Lexicon::default();
         for form in ["said", "says", "saying", "tweeted", "insists", "recalled", "wrote", "written", "replied", "warning"] {
@@ -620,6 +680,19 @@ mod tests {
         assert!(lex.cue("table").is_none());
         assert!(lex.cue("saying").unwrap().participle);
         assert!(!lex.cue("said").unwrap().participle);
+    }
+
+    #[test]
+    fn word_tables_filter_without_losing_keys() {
+        let long = "x".repeat(70);
+        let w: Words<String, ()> = ["", "Mr.", long.as_str(), "é"].iter().map(|s| s.to_string()).collect();
+        for k in ["", "Mr.", long.as_str(), "é"] {
+            assert!(w.contains(k), "{k:?}");
+        }
+        for k in ["Mr", "mr.", &"x".repeat(64), "e", "Ms."] {
+            assert!(!w.contains(k), "{k:?}");
+        }
+        assert_eq!(w.len(), 4);
     }
 
     #[test]
