@@ -13,41 +13,53 @@ use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Borrow;
 use std::hash::Hash;
 
-/// A table keyed by words, with a pre-filter on the first byte and the
-/// length of the key: most words of a text are turned away by one table
-/// look-up, before any hashing (a news text asks about every word, and
+/// A table keyed by words, with a pre-filter on the first and last byte
+/// and the length of the key: most words of a text are turned away by one
+/// table load, before any hashing (a news text asks about every word, and
 /// few are in any list).
 #[derive(Debug, Clone)]
 struct Words<K, V> {
     map: HashMap<K, V>,
-    /// Bit `min(len, 63)` of `lens[b]` is set when a key of byte length
-    /// `len` starts with the byte `b`.
-    lens: Box<[u64; 256]>,
+    /// Bit `min(len, 31)` of `lens[slot(key)]` is set for every key of
+    /// byte length `len` ([`slot`]).
+    lens: Box<[u32; 1024]>,
+}
+
+/// The pre-filter slot of a non-empty word: the low five bits of its first
+/// and of its last byte (for ASCII letters, the letter whatever its case).
+#[inline]
+fn slot(b: &[u8], first: u8) -> usize {
+    let last = b[b.len() - 1];
+    ((first as usize & 31) << 5) | (last as usize & 31)
 }
 
 impl<K: Borrow<str> + Hash + Eq, V> Words<K, V> {
     fn new() -> Self {
-        Words { map: HashMap::default(), lens: Box::new([0; 256]) }
+        Words { map: HashMap::default(), lens: Box::new([0; 1024]) }
     }
 
     /// Add `key` unless present (the first value wins).
     fn insert_first(&mut self, key: K, value: V) {
-        if let Some(&b) = key.borrow().as_bytes().first() {
-            self.lens[b as usize] |= 1 << key.borrow().len().min(63);
+        let b = key.borrow().as_bytes();
+        if let Some(&first) = b.first() {
+            self.lens[slot(b, first)] |= 1 << b.len().min(31);
         }
         self.map.entry(key).or_insert(value);
     }
 
+    #[inline]
     fn get(&self, word: &str) -> Option<&V> {
+        let b = word.as_bytes();
         // The empty key (possible from user options) skips the filter.
-        if let Some(&b) = word.as_bytes().first() {
-            if self.lens[b as usize] & (1 << word.len().min(63)) == 0 {
+        if let Some(&first) = b.first() {
+            if self.lens[slot(b, first)] & (1 << b.len().min(31)) == 0 {
                 return None;
             }
         }
         self.map.get(word)
     }
 
+    #[inline]
     fn contains(&self, word: &str) -> bool {
         self.get(word).is_some()
     }
@@ -612,6 +624,7 @@ impl Lexicon {
     }
 
     /// Is `lower` (a lower-cased word) a reporting-verb form?
+    #[inline]
     pub(crate) fn cue(&self, lower: &str) -> Option<CueInfo> {
         let &i = self.cue_forms.get(lower)?;
         Some(CueInfo {
@@ -627,15 +640,19 @@ impl Lexicon {
         self.cue_forms.len()
     }
 
+    #[inline]
     pub(crate) fn is_title(&self, word: &str) -> bool {
         self.titles.contains(word)
     }
+    #[inline]
     pub(crate) fn is_org_head(&self, word: &str) -> bool {
         self.org_heads.contains(word)
     }
+    #[inline]
     pub(crate) fn is_document_noun(&self, lower: &str) -> bool {
         self.document_nouns.contains(lower)
     }
+    #[inline]
     pub(crate) fn is_source_noun(&self, lower: &str) -> bool {
         self.source_nouns.contains(lower)
     }
@@ -657,9 +674,11 @@ impl Lexicon {
             None
         }
     }
+    #[inline]
     pub(crate) fn is_not_name(&self, word: &str) -> bool {
         self.not_names.contains(word)
     }
+    #[inline]
     pub(crate) fn is_between(&self, lower: &str) -> bool {
         self.between.contains(lower) || (lower.len() > 4 && lower.ends_with("ly"))
     }
@@ -689,7 +708,7 @@ mod tests {
         for k in ["", "Mr.", long.as_str(), "é"] {
             assert!(w.contains(k), "{k:?}");
         }
-        for k in ["Mr", "mr.", &"x".repeat(64), "e", "Ms."] {
+        for k in ["Mr", "mr.", &"x".repeat(64), "e", "Ms.", "M."] {
             assert!(!w.contains(k), "{k:?}");
         }
         assert_eq!(w.len(), 4);

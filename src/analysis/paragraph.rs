@@ -127,6 +127,12 @@ pub(crate) struct ParaAnalysis {
 struct Ctx<'a> {
     text: &'a str,
     toks: Vec<Token>,
+    /// What the lexicon says about each token of `toks`.
+    facts: Vec<Facts>,
+    /// The stream with quotations not collapsed, and its facts, while
+    /// [`Ctx::scan_names`] has not run; `None` when the paragraph has no
+    /// quotation (the two streams are the same).
+    uncollapsed: Option<(Vec<Token>, Vec<Facts>)>,
     lex: &'a Lexicon,
     /// Sentence number of each token.
     sent: Vec<u32>,
@@ -140,8 +146,90 @@ struct Ctx<'a> {
     scanned_names: usize,
 }
 
+/// What the lexicon says about one word token. The searches ask about the
+/// same tokens again and again; this is looked up once per token stream.
+/// Other tokens have all fields `false`/`None`.
+#[derive(Debug, Clone, Copy, Default)]
+struct Facts {
+    /// Starts with an upper-case letter ([`is_cap`]).
+    cap: bool,
+    /// Capitalised, and neither the word nor its possessive-stripped form
+    /// is a known non-name: the lexical half of [`Ctx::name_word`].
+    name_like: bool,
+    /// A title or honorific ([`Lexicon::is_title`]).
+    title: bool,
+    /// Ends in a possessive: [`strip_possessive`] shortens it.
+    possessive: bool,
+    /// The reporting-verb form it is once lower-cased ([`Lexicon::cue`]).
+    cue: Option<CueInfo>,
+    /// A cue form more often used as a noun
+    /// ([`super::lexicon::NOUN_LIKE_FORMS`]).
+    noun_like: bool,
+}
+
+impl Facts {
+    /// The facts of the word `w`, whose lower-case form is `lw`.
+    fn of(w: &str, lw: &str, lex: &Lexicon) -> Facts {
+        let cap = is_cap(w);
+        let stripped = strip_possessive(w);
+        let cue = lex.cue(lw);
+        Facts {
+            cap,
+            name_like: cap && !lex.is_not_name(w) && (stripped.len() == w.len() || !lex.is_not_name(stripped)),
+            title: lex.is_title(w),
+            possessive: stripped.len() != w.len(),
+            cue,
+            noun_like: cue.is_some() && super::lexicon::NOUN_LIKE_FORMS.contains(&lw),
+        }
+    }
+}
+
+/// The facts of every token of `toks`; `lower_text` is `text` with ASCII
+/// letters lower-cased (the same byte offsets).
+fn facts_of(text: &str, lower_text: &str, toks: &[Token], lex: &Lexicon) -> Vec<Facts> {
+    toks.iter()
+        .map(|t| match t.kind {
+            Kind::Word => word_facts(text, lower_text, t.range.clone(), lex),
+            _ => Facts::default(),
+        })
+        .collect()
+}
+
+fn word_facts(text: &str, lower_text: &str, r: Range<usize>, lex: &Lexicon) -> Facts {
+    let w = &text[r.clone()];
+    if w.is_ascii() {
+        Facts::of(w, &lower_text[r], lex)
+    } else {
+        Facts::of(w, &lower(w), lex)
+    }
+}
+
+/// The facts of `toks` (the collapsed stream), copied from the same word
+/// tokens of `all` (the uncollapsed stream of the same text) where there
+/// is one, else looked up.
+fn facts_matching(text: &str, lower_text: &str, toks: &[Token], all: &[Token], all_facts: &[Facts], lex: &Lexicon) -> Vec<Facts> {
+    let mut k = 0;
+    toks.iter()
+        .map(|t| {
+            if t.kind != Kind::Word {
+                return Facts::default();
+            }
+            while k < all.len() && all[k].range.start < t.range.start {
+                k += 1;
+            }
+            match all.get(k) {
+                Some(a) if a.kind == Kind::Word && a.range == t.range => all_facts[k],
+                _ => word_facts(text, lower_text, t.range.clone(), lex),
+            }
+        })
+        .collect()
+}
+
 fn is_cap(w: &str) -> bool {
-    w.chars().next().is_some_and(char::is_uppercase)
+    match w.as_bytes().first() {
+        Some(&b) if b < 0x80 => b.is_ascii_uppercase(),
+        _ => w.chars().next().is_some_and(char::is_uppercase),
+    }
 }
 
 fn lower(w: &str) -> Cow<'_, str> {
@@ -226,6 +314,10 @@ fn pronoun_of(w: &str) -> Option<(PronounClass, usize)> {
 
 /// Strip a possessive `’s` / `'s` / trailing `’`.
 fn strip_possessive(w: &str) -> &str {
+    // Every suffix below ends in `s` or `S`.
+    if !w.ends_with(['s', 'S']) {
+        return w;
+    }
     for suf in ["’s", "'s", "’S", "'S"] {
         if let Some(s) = w.strip_suffix(suf) {
             if !s.is_empty() {
@@ -266,14 +358,25 @@ const STOP_NOMINAL: &[&str] = &[
 pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
     let Marks { quotes: raw, stray_closers } = marks::scan(text);
     let ranges: Vec<Range<usize>> = raw.iter().map(|q| q.range.clone()).collect();
-    let toks = tokenize(text, &ranges);
+    let lower_text = text.to_ascii_lowercase();
+    // Every word, quotations not collapsed (for the name scan), then the
+    // stream the attribution patterns read, with each quotation one token.
+    let all = tokenize(text, &[]);
+    let all_facts = facts_of(text, &lower_text, &all, lex);
+    let (toks, facts, uncollapsed) = if raw.is_empty() {
+        (all, all_facts, None)
+    } else {
+        let toks = tokenize(text, &ranges);
+        let facts = facts_matching(text, &lower_text, &toks, &all, &all_facts, lex);
+        (toks, facts, Some((all, all_facts)))
+    };
     let mut quote_tok = vec![0; raw.len()];
     for (i, t) in toks.iter().enumerate() {
         if let Kind::Quote(q) = t.kind {
             quote_tok[q] = i;
         }
     }
-    let mut cx = Ctx { text, toks, lex, sent: Vec::new(), names: Vec::new(), sources: Vec::new(), quote_tok, scanned_names: 0, title_case: false };
+    let mut cx = Ctx { text, toks, facts, uncollapsed, lex, sent: Vec::new(), names: Vec::new(), sources: Vec::new(), quote_tok, scanned_names: 0, title_case: false };
     cx.sentences(&raw);
     let title_case = cx.is_title_case();
     cx.title_case = title_case;
@@ -403,9 +506,9 @@ impl<'a> Ctx<'a> {
     }
 
     fn cue_check(&self, i: usize, noun_test: bool) -> Option<CueInfo> {
-        let w = self.word(i)?;
-        let info = self.lex.cue(&lower(w))?;
-        if is_cap(w) && !self.title_case {
+        let f = self.facts.get(i)?;
+        let info = f.cue?;
+        if f.cap && !self.title_case {
             let sentence_start = i == 0
                 || self.sent.get(i - 1).is_some_and(|&s| Some(&s) != self.sent.get(i))
                 || matches!(self.toks[i - 1].kind, Kind::Quote(_) | Kind::Newline | Kind::Punct(_));
@@ -421,7 +524,7 @@ impl<'a> Ctx<'a> {
                 {
                     return None;
                 }
-                if noun_test && super::lexicon::NOUN_LIKE_FORMS.contains(&lower(w).as_ref()) {
+                if noun_test && f.noun_like {
                     let verb_context = super::lexicon::pronoun_class(&pl).is_some()
                         || (is_cap(p) && !is_modifier_word(p))
                         || self.lex.is_between(&pl)
@@ -430,7 +533,7 @@ impl<'a> Ctx<'a> {
                         return None;
                     }
                 }
-            } else if noun_test && super::lexicon::NOUN_LIKE_FORMS.contains(&lower(w).as_ref()) && !matches!(self.toks[i - 1].kind, Kind::Punct(',') | Kind::Quote(_)) {
+            } else if noun_test && f.noun_like && !matches!(self.toks[i - 1].kind, Kind::Punct(',') | Kind::Quote(_)) {
                 return None;
             }
         }
@@ -499,32 +602,36 @@ impl<'a> Ctx<'a> {
     /// Is the word at `i` a capitalised name word (not a sentence-initial
     /// function word or a cue)?
     fn name_word(&self, i: usize) -> bool {
-        let Some(w) = self.word(i) else { return false };
-        if !is_cap(w) || self.lex.is_not_name(w) || self.lex.is_not_name(strip_possessive(w)) {
-            return false;
-        }
-        if self.cue_at(i).is_some() {
-            return false;
-        }
-        true
+        self.facts.get(i).is_some_and(|f| f.name_like) && self.cue_at(i).is_none()
+    }
+
+    /// Is the token at `i` a title or honorific ([`Lexicon::is_title`])?
+    fn title_at(&self, i: usize) -> bool {
+        self.facts.get(i).is_some_and(|f| f.title)
+    }
+
+    /// Does the word at `i` end in a possessive (`Trump’s`)?
+    fn possessive_at(&self, i: usize) -> bool {
+        self.facts.get(i).is_some_and(|f| f.possessive)
     }
 
     fn connector(&self, i: usize) -> bool {
         let Some(w) = self.word(i) else { return false };
-        let between_names = i > 0 && self.name_word(i - 1) && self.name_word(i + 1);
         // `Department of Justice`, `Center for American Progress`
-        let org_of = matches!(w, "of" | "for") && i > 0 && self.word(i - 1).is_some_and(|p| self.lex.is_org_head(p));
-        between_names && (CONNECTORS.contains(&w) || org_of)
+        let org_of = || matches!(w, "of" | "for") && i > 0 && self.word(i - 1).is_some_and(|p| self.lex.is_org_head(p));
+        (CONNECTORS.contains(&w) || org_of()) && i > 0 && self.name_word(i - 1) && self.name_word(i + 1)
     }
 
     /// Scan name runs over the whole paragraph, quotations included.
     fn scan_names(&mut self) {
         // Without quotations the stream is already the uncollapsed one.
-        let saved = (!self.quote_tok.is_empty()).then(|| std::mem::replace(&mut self.toks, tokenize(self.text, &[])));
+        let saved = self.uncollapsed.take().map(|(toks, facts)| {
+            (std::mem::replace(&mut self.toks, toks), std::mem::replace(&mut self.facts, facts))
+        });
         let n = self.toks.len();
         let mut i = 0;
         while i < n {
-            let starts_run = self.name_word(i) || (self.word(i).is_some_and(|w| self.lex.is_title(w)) && self.name_word(i + 1));
+            let starts_run = self.name_word(i) || (self.title_at(i) && self.name_word(i + 1));
             if !starts_run {
                 i += 1;
                 continue;
@@ -532,12 +639,11 @@ impl<'a> Ctx<'a> {
             let start = i;
             let mut j = i;
             while j < n {
-                let w = match self.word(j) {
-                    Some(w) => w,
-                    None => break,
-                };
-                if self.name_word(j) || self.lex.is_title(w) || self.connector(j) {
-                    let possessive = strip_possessive(w).len() != w.len();
+                if self.word(j).is_none() {
+                    break;
+                }
+                if self.name_word(j) || self.title_at(j) || self.connector(j) {
+                    let possessive = self.possessive_at(j);
                     j += 1;
                     if possessive {
                         break;
@@ -562,8 +668,9 @@ impl<'a> Ctx<'a> {
             }
             i = j.max(i + 1);
         }
-        if let Some(saved) = saved {
-            self.toks = saved;
+        if let Some((toks, facts)) = saved {
+            self.toks = toks;
+            self.facts = facts;
         }
     }
 
@@ -682,10 +789,10 @@ impl<'a> Ctx<'a> {
         if is_cap(w) && !self.lex.is_not_name(w) {
             // Walk back over the capitalised run.
             let mut a = j;
-            while a > floor && (self.name_word(a - 1) || self.word(a - 1).is_some_and(|w| self.lex.is_title(w)) || self.connector(a - 1)) {
+            while a > floor && (self.name_word(a - 1) || self.title_at(a - 1) || self.connector(a - 1)) {
                 // `Iowa State University's Dianne Bystrom`: the possessor is
                 // not part of the name.
-                if self.word(a - 1).is_some_and(|w| strip_possessive(w).len() != w.len()) {
+                if self.possessive_at(a - 1) {
                     break;
                 }
                 a -= 1;
@@ -802,7 +909,7 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let mut a = j;
-        while a > floor && (self.name_word(a - 1) || self.word(a - 1).is_some_and(|w| self.lex.is_title(w))) && j - a < 8 {
+        while a > floor && (self.name_word(a - 1) || self.title_at(a - 1)) && j - a < 8 {
             a -= 1;
         }
         self.name_for(a, j + 1)
@@ -950,13 +1057,13 @@ impl<'a> Ctx<'a> {
         {
             a += 1;
         }
-        if a > j && !(self.name_word(a) || self.word(a).is_some_and(|w| self.lex.is_title(w))) {
+        if a > j && !(self.name_word(a) || self.title_at(a)) {
             a = j;
         }
-        if self.name_word(a) || self.word(a).is_some_and(|w| self.lex.is_title(w)) {
+        if self.name_word(a) || self.title_at(a) {
             let mut b = a;
-            while b < self.toks.len() && (self.name_word(b) || self.word(b).is_some_and(|w| self.lex.is_title(w)) || self.connector(b)) && b - a < 8 {
-                let poss = self.word(b).is_some_and(|w| strip_possessive(w).len() != w.len());
+            while b < self.toks.len() && (self.name_word(b) || self.title_at(b) || self.connector(b)) && b - a < 8 {
+                let poss = self.possessive_at(b);
                 b += 1;
                 if poss {
                     break;
@@ -1543,9 +1650,9 @@ impl<'a> Ctx<'a> {
             while x < limit && x - e <= 3 && self.word(x).is_some_and(|w| !is_cap(w) && self.lex.cue(&lower(w)).is_none() && !STOP_NOMINAL.contains(&lower(w).as_ref())) {
                 x += 1;
             }
-            if x > e + 1 && x < limit && (self.name_word(x) || self.word(x).is_some_and(|w| self.lex.is_title(w))) {
+            if x > e + 1 && x < limit && (self.name_word(x) || self.title_at(x)) {
                 let mut y = x;
-                while y + 1 < limit && (self.name_word(y + 1) || self.word(y + 1).is_some_and(|w| self.lex.is_title(w))) {
+                while y + 1 < limit && (self.name_word(y + 1) || self.title_at(y + 1)) {
                     y += 1;
                 }
                 e = y;
