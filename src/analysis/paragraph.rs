@@ -548,33 +548,33 @@ impl<'a> Ctx<'a> {
     fn sentences(&mut self, raw: &[RawQuote]) {
         let mut s = 0u32;
         let n = self.toks.len();
-        self.sent = Vec::with_capacity(n);
+        // Does the token after `i` start a sentence? (Asked only after a
+        // possible sentence end.)
+        let next_starts = |i: usize| match self.toks.get(i + 1) {
+            None => true,
+            Some(t) => match t.kind {
+                Kind::Word => self.facts[i + 1].cap || self.text.as_bytes()[t.range.start].is_ascii_digit(),
+                Kind::Quote(_) | Kind::Newline => true,
+                Kind::Punct(c) => marks::is_mark(c) || c == '(' || c == '—' || c == '-',
+            },
+        };
+        let mut sent = Vec::with_capacity(n);
         for i in 0..n {
-            self.sent.push(s);
-            let next_starts = match self.toks.get(i + 1) {
-                None => true,
-                Some(t) => match t.kind {
-                    Kind::Word => {
-                        let w = &self.text[t.range.clone()];
-                        is_cap(w) || w.starts_with(|c: char| c.is_ascii_digit())
-                    }
-                    Kind::Quote(_) | Kind::Newline => true,
-                    Kind::Punct(c) => marks::is_mark(c) || c == '(' || c == '—' || c == '-',
-                },
-            };
+            sent.push(s);
             match self.toks[i].kind {
-                Kind::Punct('.' | '?' | '!' | '…') if next_starts => s += 1,
+                Kind::Punct('.' | '?' | '!' | '…') if next_starts(i) => s += 1,
                 Kind::Newline => s += 1,
                 Kind::Quote(q) => {
                     let c = self.text[raw[q].content.clone()].trim_end();
                     let ends = c.ends_with(['.', '?', '!', '…']);
-                    if ends && next_starts {
+                    if ends && next_starts(i) {
                         s += 1;
                     }
                 }
                 _ => {}
             }
         }
+        self.sent = sent;
     }
 
     /// A headline in Title Case: one line, every word of three letters or
