@@ -13,48 +13,90 @@ use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Borrow;
 use std::hash::Hash;
 
-/// A table keyed by words, with a pre-filter on the first and last byte
-/// and the length of the key: most words of a text are turned away by one
-/// table load, before any hashing (a news text asks about every word, and
-/// few are in any list).
+/// A table keyed by words, with a pre-filter on the outer bytes and the
+/// length of the key: most words of a text are turned away by two table
+/// loads, before any hashing (a news text asks about every word, and few
+/// are in any list).
+///
+/// The pre-filter keeps only the low five bits of each byte, so for ASCII
+/// it answers alike for a word and its lower-case form ([`Self::may_hold`]).
 #[derive(Debug, Clone)]
 struct Words<K, V> {
     map: HashMap<K, V>,
-    /// Bit `min(len, 31)` of `lens[slot(key)]` is set for every key of
-    /// byte length `len` ([`slot`]).
-    lens: Box<[u32; 1024]>,
+    /// Bit `min(len, 31)` of `outer[slots(key).0]` and of
+    /// `inner[slots(key).1]` is set for every key of byte length `len`.
+    outer: Box<[u32; 1024]>,
+    inner: Box<[u32; 1024]>,
 }
 
-/// The pre-filter slot of a non-empty word: the low five bits of its first
-/// and of its last byte (for ASCII letters, the letter whatever its case).
+/// The pre-filter slots of a non-empty word: the low five bits of its
+/// first and last byte, and of its second and last-but-one byte (the
+/// middle byte for one-byte words).
 #[inline]
-fn slot(b: &[u8], first: u8) -> usize {
-    let last = b[b.len() - 1];
-    ((first as usize & 31) << 5) | (last as usize & 31)
+fn slots(b: &[u8]) -> (usize, usize) {
+    let pair = |x: u8, y: u8| ((x as usize & 31) << 5) | (y as usize & 31);
+    match *b {
+        [] => (0, 0),
+        [x] => (pair(x, x), pair(x, x)),
+        [x, w] => (pair(x, w), pair(w, x)),
+        [x, y, w] => (pair(x, w), pair(y, y)),
+        [x, y, .., z, w] => (pair(x, w), pair(y, z)),
+    }
+}
+
+/// A word's pre-filter slots and length bit, computed once and asked of
+/// several tables ([`Words::may_hold_shape`]).
+#[derive(Clone, Copy)]
+struct Shape {
+    outer: usize,
+    inner: usize,
+    bit: u32,
+}
+
+impl Shape {
+    #[inline]
+    fn of(word: &str) -> Shape {
+        let b = word.as_bytes();
+        let (outer, inner) = slots(b);
+        Shape { outer, inner, bit: 1 << b.len().min(31) }
+    }
 }
 
 impl<K: Borrow<str> + Hash + Eq, V> Words<K, V> {
     fn new() -> Self {
-        Words { map: HashMap::default(), lens: Box::new([0; 1024]) }
+        Words { map: HashMap::default(), outer: Box::new([0; 1024]), inner: Box::new([0; 1024]) }
     }
 
     /// Add `key` unless present (the first value wins).
     fn insert_first(&mut self, key: K, value: V) {
         let b = key.borrow().as_bytes();
-        if let Some(&first) = b.first() {
-            self.lens[slot(b, first)] |= 1 << b.len().min(31);
+        if !b.is_empty() {
+            let (o, i) = slots(b);
+            let bit = 1 << b.len().min(31);
+            self.outer[o] |= bit;
+            self.inner[i] |= bit;
         }
         self.map.entry(key).or_insert(value);
     }
 
+    /// May `word` be a key? `false` is certain. For an ASCII word the
+    /// answer is the same as for its ASCII lower-case or upper-case form.
+    #[inline]
+    fn may_hold(&self, word: &str) -> bool {
+        // The empty key (possible from user options) skips the filter.
+        word.is_empty() || self.may_hold_shape(Shape::of(word))
+    }
+
+    /// [`Self::may_hold`] for a non-empty word of shape `s`.
+    #[inline]
+    fn may_hold_shape(&self, s: Shape) -> bool {
+        self.outer[s.outer] & s.bit != 0 && self.inner[s.inner] & s.bit != 0
+    }
+
     #[inline]
     fn get(&self, word: &str) -> Option<&V> {
-        let b = word.as_bytes();
-        // The empty key (possible from user options) skips the filter.
-        if let Some(&first) = b.first() {
-            if self.lens[slot(b, first)] & (1 << b.len().min(31)) == 0 {
-                return None;
-            }
+        if !self.may_hold(word) {
+            return None;
         }
         self.map.get(word)
     }
@@ -552,6 +594,21 @@ pub struct Lexicon {
     between: Words<&'static str, ()>,
     honor_male: Words<&'static str, ()>,
     honor_female: Words<&'static str, ()>,
+    noun_like: Words<&'static str, ()>,
+}
+
+/// What the lists say about one ASCII word ([`Lexicon::ascii_word`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AsciiWord {
+    /// Its lower-case form is a reporting-verb form.
+    pub cue: Option<CueInfo>,
+    /// … one more often used as a noun ([`Lexicon::is_noun_like`]).
+    pub noun_like: bool,
+    /// A title or honorific ([`Lexicon::is_title`]).
+    pub title: bool,
+    /// A known non-name ([`Lexicon::is_not_name`]); asked only of
+    /// capitalised words, `false` otherwise.
+    pub not_name: bool,
 }
 
 /// Facts about one cue form.
@@ -620,18 +677,71 @@ impl Lexicon {
             between: BETWEEN_SOURCE_AND_CUE.iter().copied().collect(),
             honor_male: HONORIFICS_MALE.iter().copied().collect(),
             honor_female: HONORIFICS_FEMALE.iter().copied().collect(),
+            noun_like: NOUN_LIKE_FORMS.iter().copied().collect(),
         }
     }
 
     /// Is `lower` (a lower-cased word) a reporting-verb form?
     #[inline]
     pub(crate) fn cue(&self, lower: &str) -> Option<CueInfo> {
-        let &i = self.cue_forms.get(lower)?;
+        if !self.cue_forms.may_hold(lower) {
+            return None;
+        }
+        self.cue_found(lower)
+    }
+
+    /// What the lists say about the non-empty ASCII word `word`, its
+    /// pre-filter shape computed once: [`Self::cue`] and
+    /// [`Self::is_noun_like`] of its lower-case form, [`Self::is_title`],
+    /// and, when `cap`, [`Self::is_not_name`].
+    #[inline]
+    pub(crate) fn ascii_word(&self, word: &str, cap: bool) -> AsciiWord {
+        debug_assert!(word.is_ascii() && !word.is_empty());
+        // For ASCII the shape of the word is that of its lower-case form.
+        let shape = Shape::of(word);
+        let title = self.titles.may_hold_shape(shape) && self.titles.map.contains_key(word);
+        let not_name = cap && self.not_names.may_hold_shape(shape) && self.not_names.map.contains_key(word);
+        let (cue, noun_like) = if self.cue_forms.may_hold_shape(shape) { self.cue_lowered(word) } else { (None, false) };
+        AsciiWord { cue, noun_like, title, not_name }
+    }
+
+    /// Cue and noun-like tests of an ASCII word, lower-cased on the stack.
+    #[inline(never)]
+    fn cue_lowered(&self, word: &str) -> (Option<CueInfo>, bool) {
+        let mut buf = [0u8; 24];
+        let owned;
+        let lower = match buf.get_mut(..word.len()) {
+            Some(low) => {
+                low.copy_from_slice(word.as_bytes());
+                low.make_ascii_lowercase();
+                // ASCII in, ASCII out: always valid UTF-8.
+                match std::str::from_utf8(low) {
+                    Ok(l) => l,
+                    Err(_) => return (None, false),
+                }
+            }
+            None => {
+                owned = word.to_ascii_lowercase();
+                &owned
+            }
+        };
+        let cue = self.cue_found(lower);
+        (cue, cue.is_some() && self.is_noun_like(lower))
+    }
+
+    #[inline(never)]
+    fn cue_found(&self, lower: &str) -> Option<CueInfo> {
+        let &i = self.cue_forms.map.get(lower)?;
         Some(CueInfo {
             weak: self.weak[i],
             inverting: self.inverting[i],
             participle: lower.ends_with("ing") && lower != "sing" && lower != "bring",
         })
+    }
+
+    /// Is `lower` (a lower-cased cue form) one of [`NOUN_LIKE_FORMS`]?
+    pub(crate) fn is_noun_like(&self, lower: &str) -> bool {
+        self.noun_like.contains(lower)
     }
 
     /// Number of distinct reporting-verb forms known (for documentation and
@@ -697,6 +807,17 @@ mod tests {
             assert!(lex.cue(form).is_some(), "{form}");
         }
         assert!(lex.cue("table").is_none());
+        for (w, cap) in [("Said", true), ("The", true), ("President", true), ("remarks", false), ("Mr.", true), ("a", false), ("I", true)] {
+            let a = lex.ascii_word(w, cap);
+            let l = w.to_ascii_lowercase();
+            assert_eq!(a.cue, lex.cue(&l), "{w}");
+            assert_eq!(a.noun_like, a.cue.is_some() && lex.is_noun_like(&l), "{w}");
+            assert_eq!(a.title, lex.is_title(w), "{w}");
+            assert_eq!(a.not_name, cap && lex.is_not_name(w), "{w}");
+        }
+        for w in ["Said", "SAYS", "tweeted", "Reiterating", "x", "Acknowledging", "Acknowledgingacknowledging"] {
+            assert_eq!(lex.ascii_word(w, false).cue, lex.cue(&w.to_ascii_lowercase()), "{w}");
+        }
         assert!(lex.cue("saying").unwrap().participle);
         assert!(!lex.cue("said").unwrap().participle);
     }
@@ -711,6 +832,11 @@ mod tests {
         for k in ["Mr", "mr.", &"x".repeat(64), "e", "Ms.", "M."] {
             assert!(!w.contains(k), "{k:?}");
         }
+        // The filter folds ASCII case.
+        assert!(w.may_hold("mR."));
+        let short: Words<&str, ()> = ["a", "of", "the"].into_iter().collect();
+        assert!(short.contains("a") && short.contains("of") && short.contains("the"));
+        assert!(!short.contains("fo") && !short.contains("b"));
         assert_eq!(w.len(), 4);
     }
 

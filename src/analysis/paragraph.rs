@@ -148,66 +148,111 @@ struct Ctx<'a> {
 
 /// What the lexicon says about one word token. The searches ask about the
 /// same tokens again and again; this is looked up once per token stream.
-/// Other tokens have all fields `false`/`None`.
-#[derive(Debug, Clone, Copy, Default)]
-struct Facts {
-    /// Starts with an upper-case letter ([`is_cap`]).
-    cap: bool,
-    /// Capitalised, and neither the word nor its possessive-stripped form
-    /// is a known non-name: the lexical half of [`Ctx::name_word`].
-    name_like: bool,
-    /// A title or honorific ([`Lexicon::is_title`]).
-    title: bool,
-    /// Ends in a possessive: [`strip_possessive`] shortens it.
-    possessive: bool,
-    /// The reporting-verb form it is once lower-cased ([`Lexicon::cue`]).
-    cue: Option<CueInfo>,
-    /// A cue form more often used as a noun
-    /// ([`super::lexicon::NOUN_LIKE_FORMS`]).
-    noun_like: bool,
-}
+/// Other tokens have no flag set. Flags in one `u16`, so that the table
+/// of a paragraph stays small.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Facts(u16);
 
 impl Facts {
-    /// The facts of the word `w`, whose lower-case form is `lw`.
-    fn of(w: &str, lw: &str, lex: &Lexicon) -> Facts {
+    /// Starts with an upper-case letter ([`is_cap`]).
+    const CAP: u16 = 1;
+    /// Capitalised, and neither the word nor its possessive-stripped form
+    /// is a known non-name: the lexical half of [`Ctx::name_word`].
+    const NAME_LIKE: u16 = 1 << 1;
+    /// A title or honorific ([`Lexicon::is_title`]).
+    const TITLE: u16 = 1 << 2;
+    /// Ends in a possessive: [`strip_possessive`] shortens it.
+    const POSSESSIVE: u16 = 1 << 3;
+    /// Lower-cased, a reporting-verb form ([`Lexicon::cue`]), with the
+    /// three [`CueInfo`] flags below.
+    const CUE: u16 = 1 << 4;
+    const WEAK: u16 = 1 << 5;
+    const INVERTING: u16 = 1 << 6;
+    const PARTICIPLE: u16 = 1 << 7;
+    /// A cue form more often used as a noun ([`Lexicon::is_noun_like`]).
+    const NOUN_LIKE: u16 = 1 << 8;
+
+    fn has(self, flag: u16) -> bool {
+        self.0 & flag != 0
+    }
+
+    fn cap(self) -> bool {
+        self.has(Self::CAP)
+    }
+    fn name_like(self) -> bool {
+        self.has(Self::NAME_LIKE)
+    }
+    fn title(self) -> bool {
+        self.has(Self::TITLE)
+    }
+    fn possessive(self) -> bool {
+        self.has(Self::POSSESSIVE)
+    }
+    fn noun_like(self) -> bool {
+        self.has(Self::NOUN_LIKE)
+    }
+    fn cue(self) -> Option<CueInfo> {
+        self.has(Self::CUE).then_some(CueInfo {
+            weak: self.has(Self::WEAK),
+            inverting: self.has(Self::INVERTING),
+            participle: self.has(Self::PARTICIPLE),
+        })
+    }
+
+    /// The facts of the word `w` (not empty).
+    #[inline]
+    fn of(w: &str, lex: &Lexicon) -> Facts {
         let cap = is_cap(w);
-        let stripped = strip_possessive(w);
-        let cue = lex.cue(lw);
-        Facts {
-            cap,
-            name_like: cap && !lex.is_not_name(w) && (stripped.len() == w.len() || !lex.is_not_name(stripped)),
-            title: lex.is_title(w),
-            possessive: stripped.len() != w.len(),
-            cue,
-            noun_like: cue.is_some() && super::lexicon::NOUN_LIKE_FORMS.contains(&lw),
+        // Every possessive suffix ends in `s` or `S`.
+        let stripped = if matches!(w.as_bytes().last(), Some(b's' | b'S')) { strip_possessive(w) } else { w };
+        let possessive = stripped.len() != w.len();
+        let (cue, noun_like, title, not_name) = if w.is_ascii() {
+            let a = lex.ascii_word(w, cap);
+            (a.cue, a.noun_like, a.title, a.not_name)
+        } else {
+            let lw = lower(w);
+            let cue = lex.cue(&lw);
+            (cue, cue.is_some() && lex.is_noun_like(&lw), lex.is_title(w), cap && lex.is_not_name(w))
+        };
+        let name_like = cap && !not_name && (!possessive || !lex.is_not_name(stripped));
+        let mut f = 0;
+        for (on, flag) in [
+            (cap, Self::CAP),
+            (name_like, Self::NAME_LIKE),
+            (title, Self::TITLE),
+            (possessive, Self::POSSESSIVE),
+            (noun_like, Self::NOUN_LIKE),
+        ] {
+            if on {
+                f |= flag;
+            }
         }
+        if let Some(c) = cue {
+            f |= Self::CUE;
+            for (on, flag) in [(c.weak, Self::WEAK), (c.inverting, Self::INVERTING), (c.participle, Self::PARTICIPLE)] {
+                if on {
+                    f |= flag;
+                }
+            }
+        }
+        Facts(f)
     }
 }
 
-/// The facts of every token of `toks`; `lower_text` is `text` with ASCII
-/// letters lower-cased (the same byte offsets).
-fn facts_of(text: &str, lower_text: &str, toks: &[Token], lex: &Lexicon) -> Vec<Facts> {
+/// The facts of every token of `toks`.
+fn facts_of(text: &str, toks: &[Token], lex: &Lexicon) -> Vec<Facts> {
     toks.iter()
         .map(|t| match t.kind {
-            Kind::Word => word_facts(text, lower_text, t.range.clone(), lex),
+            Kind::Word => Facts::of(&text[t.range.clone()], lex),
             _ => Facts::default(),
         })
         .collect()
 }
 
-fn word_facts(text: &str, lower_text: &str, r: Range<usize>, lex: &Lexicon) -> Facts {
-    let w = &text[r.clone()];
-    if w.is_ascii() {
-        Facts::of(w, &lower_text[r], lex)
-    } else {
-        Facts::of(w, &lower(w), lex)
-    }
-}
-
 /// The facts of `toks` (the collapsed stream), copied from the same word
 /// tokens of `all` (the uncollapsed stream of the same text) where there
 /// is one, else looked up.
-fn facts_matching(text: &str, lower_text: &str, toks: &[Token], all: &[Token], all_facts: &[Facts], lex: &Lexicon) -> Vec<Facts> {
+fn facts_matching(text: &str, toks: &[Token], all: &[Token], all_facts: &[Facts], lex: &Lexicon) -> Vec<Facts> {
     let mut k = 0;
     toks.iter()
         .map(|t| {
@@ -219,7 +264,7 @@ fn facts_matching(text: &str, lower_text: &str, toks: &[Token], all: &[Token], a
             }
             match all.get(k) {
                 Some(a) if a.kind == Kind::Word && a.range == t.range => all_facts[k],
-                _ => word_facts(text, lower_text, t.range.clone(), lex),
+                _ => Facts::of(&text[t.range.clone()], lex),
             }
         })
         .collect()
@@ -358,16 +403,17 @@ const STOP_NOMINAL: &[&str] = &[
 pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
     let Marks { quotes: raw, stray_closers } = marks::scan(text);
     let ranges: Vec<Range<usize>> = raw.iter().map(|q| q.range.clone()).collect();
-    let lower_text = text.to_ascii_lowercase();
     // Every word, quotations not collapsed (for the name scan), then the
     // stream the attribution patterns read, with each quotation one token.
     let all = tokenize(text, &[]);
-    let all_facts = facts_of(text, &lower_text, &all, lex);
+    let all_facts = facts_of(text, &all, lex);
     let (toks, facts, uncollapsed) = if raw.is_empty() {
         (all, all_facts, None)
     } else {
         let toks = tokenize(text, &ranges);
-        let facts = facts_matching(text, &lower_text, &toks, &all, &all_facts, lex);
+        let facts = facts_matching(text, &toks, &all, &all_facts, lex);
+        (toks, facts, Some((all, all_facts)))
+    };
         (toks, facts, Some((all, all_facts)))
     };
     let mut quote_tok = vec![0; raw.len()];
@@ -507,8 +553,8 @@ impl<'a> Ctx<'a> {
 
     fn cue_check(&self, i: usize, noun_test: bool) -> Option<CueInfo> {
         let f = self.facts.get(i)?;
-        let info = f.cue?;
-        if f.cap && !self.title_case {
+        let info = f.cue()?;
+        if f.cap() && !self.title_case {
             let sentence_start = i == 0
                 || self.sent.get(i - 1).is_some_and(|&s| Some(&s) != self.sent.get(i))
                 || matches!(self.toks[i - 1].kind, Kind::Quote(_) | Kind::Newline | Kind::Punct(_));
@@ -524,7 +570,7 @@ impl<'a> Ctx<'a> {
                 {
                     return None;
                 }
-                if noun_test && f.noun_like {
+                if noun_test && f.noun_like() {
                     let verb_context = super::lexicon::pronoun_class(&pl).is_some()
                         || (is_cap(p) && !is_modifier_word(p))
                         || self.lex.is_between(&pl)
@@ -533,7 +579,7 @@ impl<'a> Ctx<'a> {
                         return None;
                     }
                 }
-            } else if noun_test && f.noun_like && !matches!(self.toks[i - 1].kind, Kind::Punct(',') | Kind::Quote(_)) {
+            } else if noun_test && f.noun_like() && !matches!(self.toks[i - 1].kind, Kind::Punct(',') | Kind::Quote(_)) {
                 return None;
             }
         }
@@ -553,7 +599,7 @@ impl<'a> Ctx<'a> {
         let next_starts = |i: usize| match self.toks.get(i + 1) {
             None => true,
             Some(t) => match t.kind {
-                Kind::Word => self.facts[i + 1].cap || self.text.as_bytes()[t.range.start].is_ascii_digit(),
+                Kind::Word => self.facts[i + 1].cap() || self.text.as_bytes()[t.range.start].is_ascii_digit(),
                 Kind::Quote(_) | Kind::Newline => true,
                 Kind::Punct(c) => marks::is_mark(c) || c == '(' || c == '—' || c == '-',
             },
@@ -602,17 +648,17 @@ impl<'a> Ctx<'a> {
     /// Is the word at `i` a capitalised name word (not a sentence-initial
     /// function word or a cue)?
     fn name_word(&self, i: usize) -> bool {
-        self.facts.get(i).is_some_and(|f| f.name_like) && self.cue_at(i).is_none()
+        self.facts.get(i).is_some_and(|f| f.name_like()) && self.cue_at(i).is_none()
     }
 
     /// Is the token at `i` a title or honorific ([`Lexicon::is_title`])?
     fn title_at(&self, i: usize) -> bool {
-        self.facts.get(i).is_some_and(|f| f.title)
+        self.facts.get(i).is_some_and(|f| f.title())
     }
 
     /// Does the word at `i` end in a possessive (`Trump’s`)?
     fn possessive_at(&self, i: usize) -> bool {
-        self.facts.get(i).is_some_and(|f| f.possessive)
+        self.facts.get(i).is_some_and(|f| f.possessive())
     }
 
     fn connector(&self, i: usize) -> bool {
