@@ -22,7 +22,7 @@ use std::ops::Range;
 
 use super::lexicon::{CueInfo, Gender, Lexicon, PronounClass};
 use super::marks::{self, Family, Marks, RawQuote};
-use super::tokens::{tokenize, Kind, Token};
+use super::tokens::{collapse, tokenize, Kind, Token};
 use super::QuoteKind;
 
 /// Bound on how many tokens any search looks back or ahead, so that the
@@ -410,10 +410,17 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
     let (toks, facts, uncollapsed) = if raw.is_empty() {
         (all, all_facts, None)
     } else {
-        let toks = tokenize(text, &ranges);
-        let facts = facts_matching(text, &toks, &all, &all_facts, lex);
-        (toks, facts, Some((all, all_facts)))
-    };
+        let (toks, facts) = match collapse(text, &all, &ranges) {
+            Some((toks, from)) => {
+                let facts = from.iter().map(|&k| all_facts.get(k).copied().unwrap_or_default()).collect();
+                (toks, facts)
+            }
+            None => {
+                let toks = tokenize(text, &ranges);
+                let facts = facts_matching(text, &toks, &all, &all_facts, lex);
+                (toks, facts)
+            }
+        };
         (toks, facts, Some((all, all_facts)))
     };
     let mut quote_tok = vec![0; raw.len()];

@@ -208,6 +208,54 @@ pub(crate) fn tokenize(text: &str, quotes: &[Range<usize>]) -> Vec<Token> {
     out
 }
 
+/// The stream [`tokenize`] gives for `quotes`, derived from `all`, the
+/// stream of the same `text` with no quotation collapsed: the tokens of
+/// `all` between the quotations, each quotation one token. With each
+/// token, the index of the token of `all` it is (`usize::MAX` for a
+/// quotation).
+///
+/// `None` when the two tokenizations could differ: a token of `all`
+/// crosses an edge of a quotation, or the quotations overlap. The caller
+/// then tokenizes anew. Otherwise the result equals `tokenize(text,
+/// quotes)`: that tokenizer stops every word at the next quotation and
+/// restarts after it, and from any position outside a token it reads the
+/// same tokens as the uncollapsed one.
+pub(crate) fn collapse(text: &str, all: &[Token], quotes: &[Range<usize>]) -> Option<(Vec<Token>, Vec<usize>)> {
+    let mut out = Vec::with_capacity(all.len());
+    let mut from = Vec::with_capacity(all.len());
+    let mut k = 0;
+    let mut pos = 0;
+    for (qi, q) in quotes.iter().enumerate() {
+        if q.start < pos || q.start >= text.len() {
+            return None;
+        }
+        while k < all.len() && all[k].range.start < q.start {
+            if all[k].range.end > q.start {
+                return None;
+            }
+            out.push(all[k].clone());
+            from.push(k);
+            k += 1;
+        }
+        let mut end = q.end.max(q.start + 1);
+        while end < text.len() && !text.is_char_boundary(end) {
+            end += 1;
+        }
+        out.push(Token { kind: Kind::Quote(qi), range: q.start..q.end.max(q.start + 1) });
+        from.push(usize::MAX);
+        while k < all.len() && all[k].range.start < end {
+            if all[k].range.end > end {
+                return None;
+            }
+            k += 1;
+        }
+        pos = end;
+    }
+    out.extend_from_slice(&all[k..]);
+    from.extend(k..all.len());
+    Some((out, from))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -327,6 +375,18 @@ mod tests {
             let quotes: Vec<Range<usize>> = crate::analysis::marks::scan(&text).quotes.iter().map(|q| q.range.clone()).collect();
             proptest::prop_assert_eq!(tokenize(&text, &quotes), reference(&text, &quotes));
             proptest::prop_assert_eq!(tokenize(&text, &[]), reference(&text, &[]));
+            // The collapsed stream derived from the uncollapsed one, when
+            // it can be, is the tokenizer's.
+            let all = tokenize(&text, &[]);
+            if let Some((toks, from)) = collapse(&text, &all, &quotes) {
+                proptest::prop_assert_eq!(&toks, &tokenize(&text, &quotes));
+                for (t, &k) in toks.iter().zip(&from) {
+                    match t.kind {
+                        Kind::Quote(_) => proptest::prop_assert_eq!(k, usize::MAX),
+                        _ => proptest::prop_assert_eq!(&all[k], t),
+                    }
+                }
+            }
         }
     }
 
@@ -337,6 +397,18 @@ mod tests {
             vec!["Mr.", "O'Connor", "met", "al-Assad", "in", "the", "U.S.", "today", "."]
         );
         assert_eq!(words("John F. Kennedy, Trump’s"), vec!["John", "F.", "Kennedy", ",", "Trump’s"]);
+    }
+
+    #[test]
+    fn collapse_gives_up_when_a_word_crosses_a_quotation_edge() {
+        let t = "a “b c” d";
+        let q = [2..11];
+        let all = tokenize(t, &[]);
+        assert_eq!(collapse(t, &all, &q).map(|c| c.0), Some(tokenize(t, &q)));
+        // A closing mark inside a word of the uncollapsed stream.
+        let t = "x 'abc'#def";
+        let q = [2..7];
+        assert!(collapse(t, &tokenize(t, &[]), &q).is_none());
     }
 
     #[test]
