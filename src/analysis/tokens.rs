@@ -47,6 +47,8 @@ enum Ascii {
     Skip,
     Newline,
     Punct,
+    /// A byte of a non-ASCII character: decode it.
+    NonAscii,
 }
 
 const fn ascii_class(b: u8) -> Ascii {
@@ -60,6 +62,17 @@ const fn ascii_class(b: u8) -> Ascii {
 
 static ASCII_CLASS: [Ascii; 128] = {
     let mut t = [Ascii::Punct; 128];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = ascii_class(i as u8);
+        i += 1;
+    }
+    t
+};
+
+/// [`ASCII_CLASS`] over every byte value: one load classifies a byte.
+static BYTE_CLASS: [Ascii; 256] = {
+    let mut t = [Ascii::NonAscii; 256];
     let mut i = 0;
     while i < 128 {
         t[i] = ascii_class(i as u8);
@@ -95,7 +108,7 @@ fn word_end(text: &str, mut j: usize, limit: usize) -> usize {
     let bytes = text.as_bytes();
     loop {
         // The common case: a run of ASCII word bytes.
-        j += bytes[j..limit].iter().position(|&b| b >= 0x80 || ASCII_CLASS[b as usize] != Ascii::Word).unwrap_or(limit - j);
+        j += bytes[j..limit].iter().position(|&b| BYTE_CLASS[b as usize] != Ascii::Word).unwrap_or(limit - j);
         if j >= limit {
             return j;
         }
@@ -164,36 +177,35 @@ pub(crate) fn tokenize(text: &str, quotes: &[Range<usize>]) -> Vec<Token> {
         let limit = if qi < quotes.len() { quotes[qi].start } else { text.len() };
         while i < limit {
             let b = bytes[i];
-            let c = if b < 0x80 {
-                match ASCII_CLASS[b as usize] {
-                    Ascii::Skip => {
-                        i += 1;
-                        continue;
-                    }
-                    Ascii::Newline => {
-                        out.push(Token { kind: Kind::Newline, range: i..i + 1 });
-                        i += 1;
-                        continue;
-                    }
-                    Ascii::Punct => {
-                        out.push(Token { kind: Kind::Punct(b as char), range: i..i + 1 });
-                        i += 1;
-                        continue;
-                    }
-                    Ascii::Word => b as char,
-                }
-            } else {
-                let c = char_at(text, i);
-                if c.is_whitespace() || c.is_control() {
-                    i += c.len_utf8();
+            let c = match BYTE_CLASS[b as usize] {
+                Ascii::Skip => {
+                    i += 1;
                     continue;
                 }
-                if !is_word_char(c) {
-                    out.push(Token { kind: Kind::Punct(c), range: i..i + c.len_utf8() });
-                    i += c.len_utf8();
+                Ascii::Newline => {
+                    out.push(Token { kind: Kind::Newline, range: i..i + 1 });
+                    i += 1;
                     continue;
                 }
-                c
+                Ascii::Punct => {
+                    out.push(Token { kind: Kind::Punct(b as char), range: i..i + 1 });
+                    i += 1;
+                    continue;
+                }
+                Ascii::Word => b as char,
+                Ascii::NonAscii => {
+                    let c = char_at(text, i);
+                    if c.is_whitespace() || c.is_control() {
+                        i += c.len_utf8();
+                        continue;
+                    }
+                    if !is_word_char(c) {
+                        out.push(Token { kind: Kind::Punct(c), range: i..i + c.len_utf8() });
+                        i += c.len_utf8();
+                        continue;
+                    }
+                    c
+                }
             };
             let start = i;
             let mut j = word_end(text, i + c.len_utf8(), limit);
@@ -297,6 +309,7 @@ mod tests {
                     }
                     Ascii::Word => (b as char, true),
                     Ascii::Punct => (b as char, false),
+                    Ascii::NonAscii => unreachable!("ASCII_CLASS holds ASCII only"),
                 }
             } else {
                 let c = match text[i..].chars().next() {
