@@ -711,6 +711,8 @@ impl Lexicon {
         let mut buf = [0u8; 24];
         let owned;
         let lower = match buf.get_mut(..word.len()) {
+            // Most candidates are lower-case already.
+            _ if !word.bytes().any(|b| b.is_ascii_uppercase()) => word,
             Some(low) => {
                 low.copy_from_slice(word.as_bytes());
                 low.make_ascii_lowercase();

@@ -34,6 +34,12 @@ const ABBREVIATIONS: &[&str] = &[
 ];
 
 fn is_word_char(c: char) -> bool {
+    // General Punctuation (curly quotes, dashes, spaces) holds no letter or
+    // digit: spare the Unicode table search for the most common non-ASCII
+    // characters of news text.
+    if ('\u{2000}'..='\u{206F}').contains(&c) {
+        return false;
+    }
     c.is_alphanumeric() || c == '_' || c == '@' || c == '#' || c == '$' || c == '%'
 }
 
@@ -368,6 +374,13 @@ mod tests {
             i += c.len_utf8();
         }
         out
+    }
+
+    #[test]
+    fn general_punctuation_holds_no_word_character() {
+        for c in '\u{2000}'..='\u{206F}' {
+            assert!(!c.is_alphanumeric(), "{c:?}");
+        }
     }
 
     #[test]
