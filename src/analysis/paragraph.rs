@@ -22,7 +22,7 @@ use std::ops::Range;
 
 use super::lexicon::{CueInfo, Gender, Lexicon, PronounClass};
 use super::marks::{self, Family, Marks, RawQuote};
-use super::tokens::{collapse, tokenize, Kind, Token};
+use super::tokens::{collapse_into, tokenize_into, Kind, Token};
 use super::QuoteKind;
 
 /// Bound on how many tokens any search looks back or ahead, so that the
@@ -129,10 +129,11 @@ struct Ctx<'a> {
     toks: Vec<Token>,
     /// What the lexicon says about each token of `toks`.
     facts: Vec<Facts>,
-    /// The stream with quotations not collapsed, and its facts, while
-    /// [`Ctx::scan_names`] has not run; `None` when the paragraph has no
-    /// quotation (the two streams are the same).
+    /// With `has_quotes`, the stream with quotations not collapsed and its
+    /// facts (swapped in by [`Ctx::scan_names`]); without, spare buffers
+    /// (the two streams are the same).
     uncollapsed: Option<(Vec<Token>, Vec<Facts>)>,
+    has_quotes: bool,
     lex: &'a Lexicon,
     /// Sentence number of each token.
     sent: Vec<u32>,
@@ -239,14 +240,54 @@ impl Facts {
     }
 }
 
-/// The facts of every token of `toks`.
-fn facts_of(text: &str, toks: &[Token], lex: &Lexicon) -> Vec<Facts> {
-    toks.iter()
-        .map(|t| match t.kind {
-            Kind::Word => Facts::of(&text[t.range.clone()], lex),
-            _ => Facts::default(),
-        })
-        .collect()
+/// The facts of every token of `toks`, into `out` (cleared first).
+fn facts_into(text: &str, toks: &[Token], lex: &Lexicon, out: &mut Vec<Facts>) {
+    out.clear();
+    out.extend(toks.iter().map(|t| match t.kind {
+        Kind::Word => Facts::of(&text[t.range.clone()], lex),
+        _ => Facts::default(),
+    }));
+}
+
+/// Token-stream buffers kept from one paragraph to the next on each thread
+/// (rayon's workers analyse thousands of paragraphs each): the two token
+/// streams and their facts, the collapse map and the sentence numbers.
+#[derive(Default)]
+struct Scratch {
+    tokens: [Vec<Token>; 2],
+    facts: [Vec<Facts>; 2],
+    from: Vec<usize>,
+    sent: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+impl Scratch {
+    /// Buffers kept beyond this many tokens are released, so that one huge
+    /// paragraph does not pin its buffers (about 2.5 MB) for good.
+    const KEEP_TOKENS: usize = 1 << 16;
+
+    /// This thread's buffers (empty ones if none are kept).
+    fn take() -> Scratch {
+        SCRATCH.with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut *s)).unwrap_or_default())
+    }
+
+    /// Keep the buffers for this thread's next paragraph.
+    fn keep(mut self) {
+        if self.tokens.iter().any(|t| t.capacity() > Self::KEEP_TOKENS) {
+            return;
+        }
+        for t in &mut self.tokens {
+            t.clear();
+        }
+        SCRATCH.with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                *s = self;
+            }
+        });
+    }
 }
 
 /// The facts of `toks` (the collapsed stream), copied from the same word
@@ -403,25 +444,22 @@ const STOP_NOMINAL: &[&str] = &[
 pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
     let Marks { quotes: raw, stray_closers } = marks::scan(text);
     let ranges: Vec<Range<usize>> = raw.iter().map(|q| q.range.clone()).collect();
+    let Scratch { tokens: [mut all, mut spare_toks], facts: [mut all_facts, mut spare_facts], mut from, sent } = Scratch::take();
     // Every word, quotations not collapsed (for the name scan), then the
     // stream the attribution patterns read, with each quotation one token.
-    let all = tokenize(text, &[]);
-    let all_facts = facts_of(text, &all, lex);
+    tokenize_into(text, &[], &mut all);
+    facts_into(text, &all, lex, &mut all_facts);
     let (toks, facts, uncollapsed) = if raw.is_empty() {
-        (all, all_facts, None)
+        (all, all_facts, Some((spare_toks, spare_facts)))
     } else {
-        let (toks, facts) = match collapse(text, &all, &ranges) {
-            Some((toks, from)) => {
-                let facts = from.iter().map(|&k| all_facts.get(k).copied().unwrap_or_default()).collect();
-                (toks, facts)
-            }
-            None => {
-                let toks = tokenize(text, &ranges);
-                let facts = facts_matching(text, &toks, &all, &all_facts, lex);
-                (toks, facts)
-            }
-        };
-        (toks, facts, Some((all, all_facts)))
+        if collapse_into(text, &all, &ranges, &mut spare_toks, &mut from) {
+            spare_facts.clear();
+            spare_facts.extend(from.iter().map(|&k| all_facts.get(k).copied().unwrap_or_default()));
+        } else {
+            tokenize_into(text, &ranges, &mut spare_toks);
+            spare_facts = facts_matching(text, &spare_toks, &all, &all_facts, lex);
+        }
+        (spare_toks, spare_facts, Some((all, all_facts)))
     };
     let mut quote_tok = vec![0; raw.len()];
     for (i, t) in toks.iter().enumerate() {
@@ -429,7 +467,7 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
             quote_tok[q] = i;
         }
     }
-    let mut cx = Ctx { text, toks, facts, uncollapsed, lex, sent: Vec::new(), names: Vec::new(), sources: Vec::new(), quote_tok, scanned_names: 0, title_case: false };
+    let mut cx = Ctx { text, toks, facts, uncollapsed, has_quotes: !raw.is_empty(), lex, sent, names: Vec::new(), sources: Vec::new(), quote_tok, scanned_names: 0, title_case: false };
     cx.sentences(&raw);
     let title_case = cx.is_title_case();
     cx.title_case = title_case;
@@ -512,12 +550,15 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
     let trailing_context = quotes.last().and_then(|q| q.attribution.as_ref().map(|a| (a.source, a.cue.clone())));
     let trailing_context = trailing_context.or_else(|| cx.colon_context());
     let dash_lead = cx.dash_lead();
+    let Ctx { toks, facts, uncollapsed, sent, names, sources, .. } = cx;
+    let (other_toks, other_facts) = uncollapsed.unwrap_or_default();
+    Scratch { tokens: [toks, other_toks], facts: [facts, other_facts], from, sent }.keep();
     ParaAnalysis {
         len: text.len(),
         quotes,
         stray_closers,
-        names: cx.names,
-        sources: cx.sources,
+        names,
+        sources,
         opens_with,
         dash_lead,
         trailing_context,
@@ -611,7 +652,9 @@ impl<'a> Ctx<'a> {
                 Kind::Punct(c) => marks::is_mark(c) || c == '(' || c == '—' || c == '-',
             },
         };
-        let mut sent = Vec::with_capacity(n);
+        let mut sent = std::mem::take(&mut self.sent);
+        sent.clear();
+        sent.reserve(n);
         for i in 0..n {
             sent.push(s);
             match self.toks[i].kind {
@@ -678,7 +721,8 @@ impl<'a> Ctx<'a> {
     /// Scan name runs over the whole paragraph, quotations included.
     fn scan_names(&mut self) {
         // Without quotations the stream is already the uncollapsed one.
-        let saved = self.uncollapsed.take().map(|(toks, facts)| {
+        let uncollapsed = if self.has_quotes { self.uncollapsed.take() } else { None };
+        let saved = uncollapsed.map(|(toks, facts)| {
             (std::mem::replace(&mut self.toks, toks), std::mem::replace(&mut self.facts, facts))
         });
         let n = self.toks.len();
@@ -722,8 +766,8 @@ impl<'a> Ctx<'a> {
             i = j.max(i + 1);
         }
         if let Some((toks, facts)) = saved {
-            self.toks = toks;
-            self.facts = facts;
+            let all = (std::mem::replace(&mut self.toks, toks), std::mem::replace(&mut self.facts, facts));
+            self.uncollapsed = Some(all);
         }
     }
 

@@ -156,14 +156,24 @@ fn keeps_period(w: &str) -> bool {
 /// Longest entry of [`ABBREVIATIONS`] in bytes (a pre-filter).
 const ABBREVIATION_MAX_LEN: usize = 4;
 
-/// Tokenize `text` (one paragraph); `quotes` are the top-level quotation
+/// [`tokenize_into`] a new vector.
+#[cfg(test)]
+pub(crate) fn tokenize(text: &str, quotes: &[Range<usize>]) -> Vec<Token> {
+    let mut out = Vec::new();
+    tokenize_into(text, quotes, &mut out);
+    out
+}
+
+/// Tokenize `text` (one paragraph) into `out` (cleared first, to reuse its
+/// allocation); `quotes` are the top-level quotation
 /// ranges, sorted and disjoint.
 ///
 /// One pass over the bytes, a segment between two quotations at a time:
 /// ASCII is classified by table (runs of word bytes in a tight loop),
 /// other characters are decoded once.
-pub(crate) fn tokenize(text: &str, quotes: &[Range<usize>]) -> Vec<Token> {
-    let mut out = Vec::with_capacity(text.len() / 5 + 1);
+pub(crate) fn tokenize_into(text: &str, quotes: &[Range<usize>], out: &mut Vec<Token>) {
+    out.clear();
+    out.reserve(text.len() / 5 + 1);
     let bytes = text.as_bytes();
     let mut i = 0;
     let mut qi = 0;
@@ -223,33 +233,41 @@ pub(crate) fn tokenize(text: &str, quotes: &[Range<usize>]) -> Vec<Token> {
             i = j;
         }
     }
-    out
 }
 
-/// The stream [`tokenize`] gives for `quotes`, derived from `all`, the
-/// stream of the same `text` with no quotation collapsed: the tokens of
-/// `all` between the quotations, each quotation one token. With each
-/// token, the index of the token of `all` it is (`usize::MAX` for a
-/// quotation).
-///
-/// `None` when the two tokenizations could differ: a token of `all`
-/// crosses an edge of a quotation, or the quotations overlap. The caller
-/// then tokenizes anew. Otherwise the result equals `tokenize(text,
-/// quotes)`: that tokenizer stops every word at the next quotation and
-/// restarts after it, and from any position outside a token it reads the
-/// same tokens as the uncollapsed one.
+/// [`collapse_into`] new vectors, `None` where it gives `false`.
+#[cfg(test)]
 pub(crate) fn collapse(text: &str, all: &[Token], quotes: &[Range<usize>]) -> Option<(Vec<Token>, Vec<usize>)> {
-    let mut out = Vec::with_capacity(all.len());
-    let mut from = Vec::with_capacity(all.len());
+    let (mut out, mut from) = (Vec::new(), Vec::new());
+    collapse_into(text, all, quotes, &mut out, &mut from).then_some((out, from))
+}
+
+/// The stream [`tokenize_into`] gives for `quotes`, derived from `all`, the
+/// stream of the same `text` with no quotation collapsed: the tokens of
+/// `all` between the quotations, each quotation one token. Into `out`
+/// (cleared first), and into `from` for each token the index of the token
+/// of `all` it is (`usize::MAX` for a quotation).
+///
+/// `false` when the two tokenizations could differ: a token of `all`
+/// crosses an edge of a quotation, or the quotations overlap. The caller
+/// then tokenizes anew (the buffers hold a part of the stream). Otherwise
+/// `out` equals what the tokenizer gives for `quotes`: it stops every word
+/// at the next quotation and restarts after it, and from any position
+/// outside a token it reads the same tokens as the uncollapsed one.
+pub(crate) fn collapse_into(text: &str, all: &[Token], quotes: &[Range<usize>], out: &mut Vec<Token>, from: &mut Vec<usize>) -> bool {
+    out.clear();
+    from.clear();
+    out.reserve(all.len());
+    from.reserve(all.len());
     let mut k = 0;
     let mut pos = 0;
     for (qi, q) in quotes.iter().enumerate() {
         if q.start < pos || q.start >= text.len() {
-            return None;
+            return false;
         }
         while k < all.len() && all[k].range.start < q.start {
             if all[k].range.end > q.start {
-                return None;
+                return false;
             }
             out.push(all[k].clone());
             from.push(k);
@@ -263,7 +281,7 @@ pub(crate) fn collapse(text: &str, all: &[Token], quotes: &[Range<usize>]) -> Op
         from.push(usize::MAX);
         while k < all.len() && all[k].range.start < end {
             if all[k].range.end > end {
-                return None;
+                return false;
             }
             k += 1;
         }
@@ -271,7 +289,7 @@ pub(crate) fn collapse(text: &str, all: &[Token], quotes: &[Range<usize>]) -> Op
     }
     out.extend_from_slice(&all[k..]);
     from.extend(k..all.len());
-    Some((out, from))
+    true
 }
 
 #[cfg(test)]
