@@ -327,23 +327,29 @@ impl Pass {
     fn touch(&mut self, e: usize, m: usize, p: u32) {
         self.set_last_named(e, p, id(m));
         let e = id(e);
+        // Newest last: find `e` (usually near the end), close the gap, put
+        // it last; a full list drops its oldest.
         let r = &mut self.recent;
-        match r.iter().rposition(|&x| x == e) {
-            // Mentioned again: move to the newest place.
-            Some(pos) => {
-                r.copy_within(pos + 1.., pos);
-                if let Some(last) = r.last_mut() {
-                    *last = e;
-                }
-            }
-            None if r.len() >= RECENT => {
-                r.copy_within(1.., 0);
-                if let Some(last) = r.last_mut() {
-                    *last = e;
-                }
-            }
-            None => r.push(e),
+        let len = r.len();
+        if r.last() == Some(&e) {
+            return;
         }
+        let mut i = len;
+        while i > 0 && r[i - 1] != e {
+            i -= 1;
+        }
+        let from = if i > 0 {
+            i - 1
+        } else if len >= RECENT {
+            0
+        } else {
+            r.push(e);
+            return;
+        };
+        for j in from..len - 1 {
+            r[j] = r[j + 1];
+        }
+        r[len - 1] = e;
     }
 
     /// Rewind the coreference walk to the state before paragraph `k`.
