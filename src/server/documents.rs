@@ -514,6 +514,13 @@ impl Worker {
                     Err(mpsc::error::TryRecvError::Disconnected) => break 'work,
                 }
             }
+            // The published snapshot is of an older version now: no request
+            // can be answered from it any more (`snapshot` waits for the
+            // current version), so let it go before the core runs. Then the
+            // old analysis is freed before the new one is built (one
+            // analysis in memory, not two), and the core shifts its cached
+            // analysis in place instead of copying it.
+            self.snapshots.send_replace(None);
             let work = Work {
                 doc: doc.take(),
                 edits: std::mem::take(&mut self.pending),
