@@ -410,11 +410,13 @@ fn lexicon_for(options: &Options) -> Arc<Lexicon> {
 }
 
 impl Document {
-    /// A document over `text`.
-    pub fn new(text: &str, options: Options) -> Self {
+    /// A document over `text`. The document keeps its own copy of the
+    /// text: pass a `String` to hand it over without a copy (a `&str` is
+    /// copied).
+    pub fn new(text: impl Into<String>, options: Options) -> Self {
         let lexicon = lexicon_for(&options);
         let mut doc = Document {
-            text: text.to_string(),
+            text: text.into(),
             options,
             lexicon,
             paras: Vec::new(),
@@ -564,9 +566,9 @@ impl Document {
         }));
     }
 
-    /// Replace the whole text.
-    pub fn set_text(&mut self, text: &str) {
-        self.text = text.to_string();
+    /// Replace the whole text (a `String` is taken over without a copy).
+    pub fn set_text(&mut self, text: impl Into<String>) {
+        self.text = text.into();
         self.reanalyze_all();
     }
 

@@ -640,7 +640,7 @@ async fn analyse(
                     for edit in edits {
                         match edit {
                             Edit::Splice(range, text) => doc.edit(range, &text),
-                            Edit::Replace(text) => doc.set_text(&text),
+                            Edit::Replace(text) => doc.set_text(text),
                         }
                     }
                     doc
@@ -650,7 +650,8 @@ async fn analyse(
                         Format::Text => rope.to_string(),
                         Format::Markdown => String::new(),
                     };
-                    Document::new(&text, settings.options())
+                    // Handed over: the core keeps this string, no copy.
+                    Document::new(text, settings.options())
                 }
             };
             let (prose, silenced) = match format {
