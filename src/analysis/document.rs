@@ -35,11 +35,11 @@ pub(super) struct Para {
 pub(super) struct Prepared {
     pub(super) para: ParaAnalysis,
     /// One per [`ParaAnalysis::names`].
-    pub(super) names: Vec<NameKeys>,
+    pub(super) names: Box<[NameKeys]>,
     /// One per [`ParaAnalysis::sources`].
-    pub(super) sources: Vec<SourceKeys>,
+    pub(super) sources: Box<[SourceKeys]>,
     /// The apposition of each source, white space collapsed.
-    pub(super) source_descriptions: Vec<Option<Box<str>>>,
+    pub(super) source_descriptions: Box<[Option<Box<str>>]>,
 }
 
 impl std::ops::Deref for Prepared {
@@ -54,7 +54,7 @@ impl std::ops::Deref for Prepared {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Key {
     hash: u64,
-    text: String,
+    text: Box<str>,
 }
 
 fn key_hasher() -> &'static std::hash::RandomState {
@@ -64,7 +64,7 @@ fn key_hasher() -> &'static std::hash::RandomState {
 
 impl Key {
     fn new(text: String) -> Self {
-        Key { hash: key_hasher().hash_one(text.as_str()), text }
+        Key { hash: key_hasher().hash_one(text.as_str()), text: text.into_boxed_str() }
     }
     pub(super) fn get(&self) -> KeyRef<'_> {
         KeyRef { hash: self.hash, text: &self.text }
@@ -104,20 +104,39 @@ impl std::hash::Hasher for PassThrough {
 }
 
 
-/// Coreference keys of one name run.
+/// Coreference keys of one name run (32 bytes: one is kept per name of
+/// every paragraph).
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct NameKeys {
     /// Hash of the full name: white space collapsed, `the ` before a `the`
     /// organisation.
     pub(super) full_hash: u64,
-    /// The full name when it differs from the name's bytes (`None`: the
-    /// text of [`NameRun::range`] as written, the usual case).
-    pub(super) full_text: Option<Box<str>>,
     /// Hashes of the texts of [`NameRun::last`] and [`NameRun::first`].
     pub(super) last_hash: u64,
     pub(super) first_hash: u64,
+    /// The rarer texts, boxed apart (`None`: neither is there).
+    extra: Option<Box<NameExtra>>,
+}
+
+/// The texts of a [`NameKeys`] that most names do not have.
+#[derive(Debug, PartialEq, Eq)]
+struct NameExtra {
+    /// The full name when it differs from the name's bytes (`None`: the
+    /// text of [`NameRun::range`] as written, the usual case).
+    full_text: Option<Box<str>>,
     /// The title or apposition, white space collapsed.
-    pub(super) description: Option<Box<str>>,
+    description: Option<Box<str>>,
+}
+
+impl NameKeys {
+    /// The full name when it differs from the name's bytes.
+    pub(super) fn full_text(&self) -> Option<&str> {
+        self.extra.as_ref()?.full_text.as_deref()
+    }
+    /// The title or apposition, white space collapsed.
+    pub(super) fn description(&self) -> Option<&str> {
+        self.extra.as_ref()?.description.as_deref()
+    }
 }
 
 fn hash_str(s: &str) -> u64 {
@@ -129,18 +148,13 @@ fn hash_str(s: &str) -> u64 {
 pub(super) enum SourceKeys {
     Name,
     /// An unresolved pronoun's entity name and key.
-    Pronoun { name: String, key: Key },
-    Nominal { phrase_key: Key, name: String, document_head: bool },
+    Pronoun { name: Box<str>, key: Key },
+    Nominal { phrase_key: Key, name: Box<str>, document_head: bool },
 }
 
 /// Analyse one paragraph (`text` is the paragraph) and prepare its keys.
 fn prepare(text: &str, lexicon: &Lexicon) -> Arc<Prepared> {
-    let mut para = analyze_paragraph(text, lexicon);
-    // Cached until the paragraph is edited: no spare capacity.
-    para.quotes.shrink_to_fit();
-    para.names.shrink_to_fit();
-    para.sources.shrink_to_fit();
-    para.stray_closers.shrink_to_fit();
+    let para = analyze_paragraph(text, lexicon);
     let names = para
         .names
         .iter()
@@ -153,12 +167,12 @@ fn prepare(text: &str, lexicon: &Lexicon) -> Arc<Prepared> {
             } else {
                 None
             };
+            let description = n.description.as_ref().map(|d| collapse_ws(&text[d.clone()]).into_boxed_str());
             NameKeys {
                 full_hash: hash_str(full_text.as_deref().unwrap_or(raw)),
-                full_text,
                 last_hash: hash_str(&text[n.last.clone()]),
                 first_hash: hash_str(&text[n.first.clone()]),
-                description: n.description.as_ref().map(|d| collapse_ws(&text[d.clone()]).into_boxed_str()),
+                extra: (full_text.is_some() || description.is_some()).then(|| Box::new(NameExtra { full_text, description })),
             }
         })
         .collect();
@@ -170,7 +184,7 @@ fn prepare(text: &str, lexicon: &Lexicon) -> Arc<Prepared> {
             SourceKind::Pronoun(..) => {
                 let name = collapse_ws(&text[s.range.clone()]).to_lowercase();
                 let key = Key::new(format!("pronoun:{name}"));
-                SourceKeys::Pronoun { name, key }
+                SourceKeys::Pronoun { name: name.into_boxed_str(), key }
             }
             SourceKind::Nominal { key, .. } => {
                 let mut phrase = collapse_ws(&text[s.range.clone()]);
@@ -190,7 +204,7 @@ fn prepare(text: &str, lexicon: &Lexicon) -> Arc<Prepared> {
                         name.replace_range(..1, &lower_first);
                     }
                 }
-                SourceKeys::Nominal { phrase_key: Key::new(format!("nominal:{nkey}")), name, document_head: is_document_head(key) }
+                SourceKeys::Nominal { phrase_key: Key::new(format!("nominal:{nkey}")), name: name.into_boxed_str(), document_head: is_document_head(key) }
             }
         })
         .collect();
@@ -328,10 +342,10 @@ fn shifted_para(pa: &ParaAnalysis, base: usize, shift: &Shift) -> Option<ParaAna
     };
     Some(ParaAnalysis {
         len: m(*len)?,
-        quotes: out_quotes,
-        stray_closers: out_strays,
-        names: out_names,
-        sources: out_sources,
+        quotes: out_quotes.into_boxed_slice(),
+        stray_closers: out_strays.into_boxed_slice(),
+        names: out_names.into_boxed_slice(),
+        sources: out_sources.into_boxed_slice(),
         opens_with: *opens_with,
         dash_lead,
         trailing_context,

@@ -418,7 +418,7 @@ impl Pass {
     /// mention id.
     fn name(&mut self, text: &str, base: usize, n: &NameRun, keys: &super::document::NameKeys, speaks: bool, p: u32) -> usize {
         let range = base + n.range.start..base + n.range.end;
-        let full_text = KeyRef { hash: keys.full_hash, text: keys.full_text.as_deref().unwrap_or(&text[range.clone()]) };
+        let full_text = KeyRef { hash: keys.full_hash, text: keys.full_text().unwrap_or(&text[range.clone()]) };
         let last = KeyRef { hash: keys.last_hash, text: &text[base + n.last.start..base + n.last.end] };
         let first = KeyRef { hash: keys.first_hash, text: &text[base + n.first.start..base + n.first.end] };
         let m = self.mentions.len();
@@ -502,7 +502,7 @@ impl Pass {
             self.ent(e, p).person_evidence = true;
         }
         if self.entities[e].description.is_none() {
-            if let Some(d) = &keys.description {
+            if let Some(d) = keys.description() {
                 let s = self.push_str(d);
                 self.ent(e, p).description = Some(s);
             }
