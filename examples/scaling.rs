@@ -10,6 +10,8 @@
 //! size (`VmHWM` of `/proc/self/status`, Linux) is its own. The text is the
 //! PolNeAR train articles concatenated and repeated to the size (or the
 //! synthetic corpus of `benches/corpus.rs` when `../shared` is absent),
+//! built by the parent and written to a temporary file that the child reads
+//! in one allocation (so no leftovers of building the corpus count), then
 //! handed over to the document, which holds its only copy; the peak is read
 //! after the first full analysis and the editing (before the timing re-runs,
 //! which copy the text), and the resident size before the document is made
@@ -92,10 +94,10 @@ fn full_analysis(text: String) -> (Document, Duration, f64) {
 /// copy (as the command line does with a file it read), and the peak
 /// resident size is read after the full analysis and the editing, before
 /// the extra timing runs (which copy the text).
-fn child(mb: usize) {
-    let base = corpus::reference();
-    let text = corpus::sized(&base.text, mb * MB);
-    drop(base);
+fn child(mb: usize, path: &str) {
+    // Read from the file the parent wrote: one allocation of the text's
+    // size, so that the peak holds no leftovers of building the corpus.
+    let text = std::fs::read_to_string(path).expect("the text file of the parent");
     let (_, before) = rss_kb();
     let len = text.len();
     let (mut doc, first, first_cpu) = full_analysis(text);
@@ -169,7 +171,7 @@ fn child(mb: usize) {
         key_name.as_secs_f64(),
         peak,
         quotes,
-        corpus::reference_source(),
+        "-",
         typing_median.as_secs_f64(),
         typing_p90.as_secs_f64(),
         before,
@@ -179,7 +181,10 @@ fn child(mb: usize) {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--child") {
-        child(args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1));
+        child(
+            args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1),
+            args.get(2).map_or("", String::as_str),
+        );
         return;
     }
     let sizes: Vec<usize> = if args.is_empty() {
@@ -199,13 +204,17 @@ fn main() {
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
-    let mut source = String::new();
+    let base = corpus::reference();
+    let source = base.source.clone();
     let mut rows = Vec::new();
     for mb in sizes {
+        let path = std::env::temp_dir().join(format!("sayso-scaling-{}-{mb}.txt", std::process::id()));
+        std::fs::write(&path, corpus::sized(&base.text, mb * MB)).expect("write the text file");
         let out = Command::new(&exe)
-            .args(["--child", &mb.to_string()])
+            .args(["--child", &mb.to_string(), &path.to_string_lossy()])
             .output()
             .expect("run child");
+        let _ = std::fs::remove_file(&path);
         let line = String::from_utf8_lossy(&out.stdout);
         let f: Vec<&str> = line.trim().split('\t').collect();
         if f.len() < 11 {
@@ -220,7 +229,6 @@ fn main() {
         let (full, cpu, key, key_name, peak_kb) = (num(1), num(2), num(3), num(4), num(5));
         let (typing_median, typing_p90) = (num(8), num(9));
         let before = num(10) * 1024.0 / 1e6;
-        source = f[7].to_string();
         let mb = len / 1e6;
         let target = 3.0 * mb + 30.0;
         let peak = peak_kb * 1024.0 / 1e6;
