@@ -170,8 +170,8 @@ fn prepare(text: &str, lexicon: &Lexicon) -> Arc<Prepared> {
             let description = n.description.as_ref().map(|d| collapse_ws(&text[d.clone()]).into_boxed_str());
             NameKeys {
                 full_hash: hash_str(full_text.as_deref().unwrap_or(raw)),
-                last_hash: hash_str(&text[n.last.clone()]),
-                first_hash: hash_str(&text[n.first.clone()]),
+                last_hash: hash_str(&text[n.last()]),
+                first_hash: hash_str(&text[n.first()]),
                 extra: (full_text.is_some() || description.is_some()).then(|| Box::new(NameExtra { full_text, description })),
             }
         })
@@ -313,13 +313,14 @@ fn shifted_para(pa: &ParaAnalysis, base: usize, shift: &Shift) -> Option<ParaAna
     }
     let mut out_names = Vec::with_capacity(names.len());
     for n in names {
-        let NameRun { range, description, words, last, first, org, person, honorific, gender, with_the } = n;
+        // The first and last words are lengths from the ends of `range`.
+        let NameRun { range, description, words, last_len, first_len, org, person, honorific, gender, with_the } = n;
         out_names.push(NameRun {
             range: r(range)?,
             description: or(description)?,
             words: *words,
-            last: r(last)?,
-            first: r(first)?,
+            last_len: *last_len,
+            first_len: *first_len,
             org: *org,
             person: *person,
             honorific: *honorific,

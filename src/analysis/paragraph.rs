@@ -30,24 +30,40 @@ use super::QuoteKind;
 const WINDOW: usize = 40;
 
 /// A capitalised name run: `former UN Ambassador John Bolton`.
+///
+/// 56 bytes: one is cached for every name of every paragraph, so the first
+/// and last words are kept as lengths (they start and end the name).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct NameRun {
     /// The name proper, without titles or possessive `’s`.
     pub range: Range<usize>,
     /// Title and modifiers before the name (`former UN Ambassador`).
     pub description: Option<Range<usize>>,
-    /// Number of words in the name proper.
-    pub words: usize,
-    /// The last word (surname or org head), without possessive.
-    pub last: Range<usize>,
-    /// The first word of the name proper.
-    pub first: Range<usize>,
+    /// Number of words in the name proper (255 for more).
+    pub words: u8,
+    /// Byte length of the last word (see [`NameRun::last`]).
+    pub last_len: u32,
+    /// Byte length of the first word (see [`NameRun::first`]).
+    pub first_len: u32,
     pub org: bool,
     pub person: bool,
     pub honorific: bool,
     pub gender: Gender,
     /// Preceded by `the` (`the Kremlin`, `the White House`).
     pub with_the: bool,
+}
+
+impl NameRun {
+    /// The last word (surname or org head), without possessive: it ends
+    /// the name.
+    pub fn last(&self) -> Range<usize> {
+        self.range.end - self.last_len as usize..self.range.end
+    }
+
+    /// The first word of the name proper: it starts the name.
+    pub fn first(&self) -> Range<usize> {
+        self.range.start..self.range.start + self.first_len as usize
+    }
 }
 
 /// What a source expression is.
@@ -828,9 +844,10 @@ impl<'a> Ctx<'a> {
         Some(NameRun {
             range: start..end,
             description,
-            words,
-            last: last_start..end,
-            first: start..start + first_w.len(),
+            words: u8::try_from(words).unwrap_or(u8::MAX),
+            // A word of 4 GB is no name.
+            last_len: u32::try_from(last_w.len()).ok()?,
+            first_len: u32::try_from(first_w.len()).ok()?,
             org,
             person,
             honorific: honor_gender.is_some() || t.is_some_and(|t| self.word(t).is_some_and(|w| w.ends_with('.') || matches!(w, "Mr" | "Ms" | "Mrs"))),

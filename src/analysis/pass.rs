@@ -419,8 +419,8 @@ impl Pass {
     fn name(&mut self, text: &str, base: usize, n: &NameRun, keys: &super::document::NameKeys, speaks: bool, p: u32) -> usize {
         let range = base + n.range.start..base + n.range.end;
         let full_text = KeyRef { hash: keys.full_hash, text: keys.full_text().unwrap_or(&text[range.clone()]) };
-        let last = KeyRef { hash: keys.last_hash, text: &text[base + n.last.start..base + n.last.end] };
-        let first = KeyRef { hash: keys.first_hash, text: &text[base + n.first.start..base + n.first.end] };
+        let last = KeyRef { hash: keys.last_hash, text: &text[base + n.last().start..base + n.last().end] };
+        let first = KeyRef { hash: keys.first_hash, text: &text[base + n.first().start..base + n.first().end] };
         let m = self.mentions.len();
         let kind = if n.org {
             EntityKind::Organization
