@@ -205,7 +205,7 @@ fn main() {
         .map(|n| n.get())
         .unwrap_or(1);
     let base = corpus::reference();
-    let source = base.source.clone();
+    let source = corpus::reference_source();
     let mut rows = Vec::new();
     for mb in sizes {
         let path = std::env::temp_dir().join(format!("sayso-scaling-{}-{mb}.txt", std::process::id()));
