@@ -125,9 +125,14 @@ pub fn sized(base: &str, min_len: usize) -> String {
         }
         out.push_str(base);
     }
-    // Cut at the first blank line after `min_len`.
-    if let Some(p) = out[min_len..].find("\n\n") {
-        out.truncate(min_len + p);
+    // Cut at the first blank line after `min_len` (searched from the
+    // next char boundary: the synthetic corpus has NBSPs and curly quotes).
+    let mut from = min_len;
+    while !out.is_char_boundary(from) {
+        from += 1;
+    }
+    if let Some(p) = out[from..].find("\n\n") {
+        out.truncate(from + p);
     }
     out
 }
