@@ -114,6 +114,16 @@ struct PassMention {
     kind: MentionKind,
 }
 
+/// Where the changed part starts: paragraphs of the quotation walk,
+/// mentions, entities and quotations.
+#[derive(Debug, Clone, Copy)]
+struct Cuts {
+    r: usize,
+    m_cut: usize,
+    e_cut: usize,
+    q_cut: usize,
+}
+
 /// State before a paragraph of the coreference walk.
 #[derive(Debug, Clone, Copy)]
 struct Mark {
@@ -847,9 +857,9 @@ impl Pass {
         // Quotation cut: the chain fix may change the last quotation of the
         // paragraph before `r`.
         let q_cut = if r == 0 { 0 } else { self.marks2[r - 1].quotes as usize };
-        self.order_mentions(k, m_cut);
-        let strays = self.update(text, paras, a, r, m_cut, e_cut, q_cut);
-        self.fresh = Vec::new();
+        let sorted = self.order_mentions(k, m_cut);
+        let fresh = std::mem::take(&mut self.fresh);
+        let strays = self.update(text, paras, a, Cuts { r, m_cut, e_cut, q_cut }, fresh, &sorted);
         if k == 0 {
             // A full run: keep no spare capacity (the next edit grows these
             // vectors once).
@@ -863,7 +873,9 @@ impl Pass {
 
     /// Document order of the mentions of paragraphs `k..`: a paragraph's
     /// block sorted by (start, end), stably (usually already in order).
-    fn order_mentions(&mut self, k: usize, m_cut: usize) {
+    /// Returns the blocks (pass id ranges) that were out of order.
+    fn order_mentions(&mut self, k: usize, m_cut: usize) -> Vec<std::ops::Range<usize>> {
+        let mut sorted = Vec::new();
         self.order.truncate(m_cut);
         self.remap.truncate(m_cut);
         for p in k..self.marks.len() {
@@ -879,35 +891,38 @@ impl Pass {
             let block = &mut self.order[at..];
             if !block.windows(2).all(|w| key(w[0]) <= key(w[1])) {
                 block.sort_by_key(|&i| key(i));
+                sorted.push(lo..hi);
             }
         }
         self.remap.resize(self.order.len(), NONE);
         for (f, &pid) in self.order.iter().enumerate().skip(m_cut) {
             self.remap[pid as usize] = id(f);
         }
+        sorted
     }
 
     /// Bring the analysis `a` up to date: mentions from `m_cut`, entities
     /// from `e_cut` (and every earlier entity the changed part mentions),
     /// quotations from `q_cut`, paragraphs from `r`.
-    #[allow(clippy::too_many_arguments)]
+    /// `fresh`: the run's mentions in pass order; `sorted`: the paragraph
+    /// blocks among them that are out of document order.
     fn update(
         &self,
         text: &str,
         paras: &[Para],
         a: &mut Analysis,
-        r: usize,
-        m_cut: usize,
-        e_cut: usize,
-        q_cut: usize,
+        cuts: Cuts,
+        fresh: Vec<Mention>,
+        sorted: &[std::ops::Range<usize>],
     ) -> Vec<(usize, char)> {
+        let Cuts { r, m_cut, e_cut, q_cut } = cuts;
         let remap = |m: usize| self.remap[m] as usize;
         // Earlier entities the old or new changed part mentions.
         let mut seen = vec![false; e_cut];
         let mut touched: Vec<usize> = Vec::new();
         let old_mentions = a.mentions.get(m_cut..).unwrap_or(&[]).iter().map(|m| m.entity);
         let old_quotes = a.quotes.get(q_cut..).unwrap_or(&[]).iter().filter_map(|q| q.attribution.as_ref().map(|x| x.entity));
-        let new_mentions = self.fresh.iter().map(|m| m.entity);
+        let new_mentions = fresh.iter().map(|m| m.entity);
         let new_quotes = self.quotes[q_cut..].iter().filter_map(|q| q.attribution.as_ref().map(|x| x.entity));
         for e in old_mentions.chain(old_quotes).chain(new_mentions).chain(new_quotes) {
             if let Some(x) = seen.get_mut(e).filter(|x| !**x) {
@@ -916,8 +931,20 @@ impl Pass {
             }
         }
         // Mentions.
+        // Moved, not copied (a first analysis holds no second copy), then
+        // the out-of-order blocks sorted in place: a stable sort by the
+        // same key as `order`, so the same arrangement.
         a.mentions.truncate(m_cut);
-        a.mentions.extend(self.order[m_cut..].iter().map(|&pid| self.fresh[pid as usize - m_cut].clone()));
+        if a.mentions.is_empty() {
+            a.mentions = fresh;
+        } else {
+            a.mentions.extend(fresh);
+        }
+        for b in sorted {
+            if let Some(block) = a.mentions.get_mut(b.clone()) {
+                block.sort_by_key(|m| (m.range.start, m.range.end));
+            }
+        }
         // Entities: earlier ones the change mentions are cut back and
         // refreshed; later ones are rebuilt, reusing the old allocations.
         let intro = |eb: &EntityBuild| remap(if eb.introduction != NONE { eb.introduction } else { eb.first } as usize);
@@ -962,6 +989,18 @@ impl Pass {
                     mentions: Vec::new(),
                     quotes: Vec::new(),
                 }),
+            }
+        }
+        // Exact capacities: these lists stay until the entity changes.
+        let mut count = vec![0usize; a.entities.len()];
+        for m in &a.mentions[m_cut..] {
+            if let Some(c) = count.get_mut(m.entity) {
+                *c += 1;
+            }
+        }
+        for (x, &c) in a.entities.iter_mut().zip(&count) {
+            if c > 0 {
+                x.mentions.reserve_exact(c);
             }
         }
         for (f, m) in a.mentions.iter().enumerate().skip(m_cut) {
@@ -1013,6 +1052,17 @@ impl Pass {
             at.mention = remap(at.mention);
             if let Method::Pronoun { antecedent } = &mut at.method {
                 *antecedent = remap(*antecedent);
+            }
+        }
+        count.iter_mut().for_each(|c| *c = 0);
+        for q in &a.quotes[q_cut..] {
+            if let Some(c) = q.attribution.as_ref().and_then(|at| count.get_mut(at.entity)) {
+                *c += 1;
+            }
+        }
+        for (x, &c) in a.entities.iter_mut().zip(&count) {
+            if c > 0 {
+                x.quotes.reserve_exact(c);
             }
         }
         for (qid, q) in a.quotes.iter().enumerate().skip(q_cut) {
