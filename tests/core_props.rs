@@ -333,7 +333,7 @@ proptest! {
     /// analysis as a fresh one.
     #[test]
     fn resumed_document_pass_equals_fresh(edits in proptest::collection::vec((0.0..1.0f64, 0usize..6, 0.0..1.0f64), 1..12)) {
-        let mut d = Document::new(&long_document(6), Options::default());
+        let mut d = Document::new(long_document(6), Options::default());
         d.analysis();
         for (pos, kind, other) in edits {
             let a = d.analysis();
