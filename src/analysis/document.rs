@@ -10,7 +10,7 @@
 //! resumes at the first changed paragraph, in time linear in what follows.
 
 use rayon::prelude::*;
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hasher};
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
@@ -49,22 +49,37 @@ impl std::ops::Deref for Prepared {
     }
 }
 
-/// A lookup key with its hash computed once (keyed SipHash of the process,
-/// so crafted names cannot make the maps degrade).
+/// A lookup key with its hash computed once ([`hash_str`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Key {
     hash: u64,
     text: Box<str>,
 }
 
-fn key_hasher() -> &'static std::hash::RandomState {
-    static STATE: OnceLock<std::hash::RandomState> = OnceLock::new();
-    STATE.get_or_init(std::hash::RandomState::new)
+/// The process's key hasher: foldhash (`quality` variant) with a random
+/// seed drawn once per process.
+///
+/// Why foldhash: every name of every paragraph gets three key hashes and
+/// most keys are a few bytes long, where keyed SipHash-1-3 (the standard
+/// `RandomState`) costs ~180 instructions a key and foldhash ~30. foldhash
+/// is the default hasher of `hashbrown` (which the standard `HashMap` is
+/// built on), is well kept, and is seeded: its random per-process seed
+/// keeps an article's author from choosing names that collide, which is
+/// the degradation a fixed hash (FxHash) would allow. It is not a
+/// cryptographic hash and makes no stronger promise; none is needed, since
+/// the tables of the document pass (`pass.rs`) chain entries by the whole
+/// 64-bit hash and compare the key texts, so a collision costs time, never
+/// a wrong result. The `quality` variant adds one multiply so that every
+/// bit of the hash is mixed: the tables pass the hash through unchanged
+/// ([`PassThrough`]) and use both its low and its high bits.
+fn key_hasher() -> &'static foldhash::quality::RandomState {
+    static STATE: OnceLock<foldhash::quality::RandomState> = OnceLock::new();
+    STATE.get_or_init(foldhash::quality::RandomState::default)
 }
 
 impl Key {
     fn new(text: String) -> Self {
-        Key { hash: key_hasher().hash_one(text.as_str()), text: text.into_boxed_str() }
+        Key { hash: hash_str(&text), text: text.into_boxed_str() }
     }
     pub(super) fn get(&self) -> KeyRef<'_> {
         KeyRef { hash: self.hash, text: &self.text }
@@ -139,8 +154,15 @@ impl NameKeys {
     }
 }
 
+/// The hash of a key text: a function of its bytes only (however the
+/// text was built), with [`key_hasher`]'s seed. Every key of the document
+/// pass is hashed here.
 fn hash_str(s: &str) -> u64 {
-    key_hasher().hash_one(s)
+    // `write` alone, without the `0xff` terminator of `<str as Hash>`:
+    // foldhash mixes the length in, and only whole keys are hashed.
+    let mut h = key_hasher().build_hasher();
+    h.write(s.as_bytes());
+    h.finish()
 }
 
 /// Coreference keys of one non-name source.
