@@ -183,13 +183,16 @@ fn prepare(text: &str, lexicon: &Lexicon) -> Arc<Prepared> {
         .map(|n| {
             let raw = &text[n.range.clone()];
             let full_text = if n.org && n.with_the {
-                Some(format!("the {}", collapse_ws(raw)).into_boxed_str())
+                let mut t = String::with_capacity(4 + raw.len());
+                t.push_str("the ");
+                collapse_into(&mut t, raw);
+                Some(t.into_boxed_str())
             } else if needs_collapse(raw) {
-                Some(collapse_ws(raw).into_boxed_str())
+                Some(collapse_ws(raw))
             } else {
                 None
             };
-            let description = n.description.as_ref().map(|d| collapse_ws(&text[d.clone()]).into_boxed_str());
+            let description = n.description.as_ref().map(|d| collapse_ws(&text[d.clone()]));
             NameKeys {
                 full_hash: hash_str(full_text.as_deref().unwrap_or(raw)),
                 last_hash: hash_str(&text[n.last()]),
@@ -209,7 +212,7 @@ fn prepare(text: &str, lexicon: &Lexicon) -> Arc<Prepared> {
                 SourceKeys::Pronoun { name: name.into_boxed_str(), key }
             }
             SourceKind::Nominal { key, .. } => {
-                let mut phrase = collapse_ws(&text[s.range.clone()]);
+                let mut phrase = String::from(collapse_ws(&text[s.range.clone()]));
                 let has_preposition = phrase.split_whitespace().any(|w| matches!(w, "of" | "on" | "in" | "for" | "at" | "from" | "with"));
                 if is_document_head(key) && phrase.split_whitespace().count() >= 3 && !has_preposition {
                     // `the ministry statement` speaks for the ministry.
@@ -230,7 +233,7 @@ fn prepare(text: &str, lexicon: &Lexicon) -> Arc<Prepared> {
             }
         })
         .collect();
-    let source_descriptions = para.sources.iter().map(|s| s.description.as_ref().map(|d| collapse_ws(&text[d.clone()]).into_boxed_str())).collect();
+    let source_descriptions = para.sources.iter().map(|s| s.description.as_ref().map(|d| collapse_ws(&text[d.clone()]))).collect();
     Arc::new(Prepared { para, names, sources, source_descriptions })
 }
 
@@ -676,31 +679,72 @@ impl Document {
 // ---------------------------------------------------------------------------
 // Keys of the document pass.
 
-/// Would [`collapse_ws`] change `s`?
+/// Would [`collapse_ws`] change `s`? (White space as in
+/// `char::is_whitespace`: leading, trailing, doubled, or other than ` `.)
+/// One pass over the bytes; only non-ASCII characters are decoded.
 fn needs_collapse(s: &str) -> bool {
+    let b = s.as_bytes();
     let mut prev_space = true;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            if prev_space || c != ' ' {
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c > b' ' && c < 0x80 {
+            prev_space = false;
+            i += 1;
+        } else if c == b' ' {
+            if prev_space {
                 return true;
             }
             prev_space = true;
-        } else {
+            i += 1;
+        } else if c < 0x80 {
+            // `\t`, `\n`, vertical tab, form feed, `\r`; other controls are
+            // not white space.
+            if (0x09..=0x0d).contains(&c) {
+                return true;
+            }
             prev_space = false;
+            i += 1;
+        } else {
+            // `i` is a character boundary: it only ever moves by whole
+            // characters.
+            let Some(ch) = s.get(i..).and_then(|t| t.chars().next()) else {
+                return false;
+            };
+            if ch.is_whitespace() {
+                return true;
+            }
+            prev_space = false;
+            i += ch.len_utf8();
         }
     }
-    prev_space && !s.is_empty()
+    prev_space && !b.is_empty()
 }
 
-fn collapse_ws(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+/// Append the words of `s` (split on `char::is_whitespace`) to `out`,
+/// joined by single spaces.
+fn collapse_into(out: &mut String, s: &str) {
+    if !needs_collapse(s) {
+        out.push_str(s);
+        return;
+    }
+    let start = out.len();
     for w in s.split_whitespace() {
-        if !out.is_empty() {
+        if out.len() > start {
             out.push(' ');
         }
         out.push_str(w);
     }
-    out
+}
+
+/// `s` with its white space collapsed ([`collapse_into`]), in one
+/// allocation of the exact size when nothing collapses.
+fn collapse_ws(s: &str) -> Box<str> {
+    if !needs_collapse(s) {
+        return Box::from(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    collapse_into(&mut out, s);
+    out.into_boxed_str()
 }
 
 fn is_document_head(key: &str) -> bool {
@@ -723,6 +767,38 @@ mod tests {
         split_paragraphs("a\nb\n\n\u{a0}\r\nc\r\rd", 0, &mut v);
         // `\r` alone ends a line (as in LSP), so `c\r\rd` is two paragraphs.
         assert_eq!(v, vec![0..3, 9..10, 12..13]);
+    }
+
+    /// The words of `s` joined by single spaces (the definition that
+    /// [`needs_collapse`] and [`collapse_ws`] implement faster).
+    fn collapse_reference(s: &str) -> String {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn collapse_agrees_with_split_whitespace() {
+        let cases = [
+            "", " ", "  ", "a", " a", "a ", "a b", "a  b", "a\tb", "a\nb", "a\rb", "a\u{b}b", "a\u{c}b", "a\u{1f}b",
+            "a\u{85}b", "a\u{a0}b", "José Núñez", "\u{a0}Ann", "Ann\u{2009}Lee", "Ann\u{3000}Lee", "Ann\u{200b}Lee",
+            "Ann\u{1680}Lee", "Ann\u{202f}Lee", "Ann\u{205f}Lee", "the  White House", "Владимир Путин", "日本 政府",
+            "a \u{a0}b", "ab\u{2028}", "\u{2029}",
+        ];
+        for s in cases {
+            let want = collapse_reference(s);
+            assert_eq!(needs_collapse(s), want != s, "{s:?}");
+            assert_eq!(&*collapse_ws(s), want, "{s:?}");
+            let mut out = String::from("the ");
+            collapse_into(&mut out, s);
+            assert_eq!(out, format!("the {want}"), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn key_hash_depends_on_the_text_only() {
+        let built = format!("the {}", "Kremlin");
+        assert_eq!(hash_str(&built), hash_str("the Kremlin"));
+        assert_ne!(hash_str("the Kremlin"), hash_str("the Kremlin "));
+        assert_eq!(Key::new("pronoun:he".to_string()).get(), KeyRef { hash: hash_str("pronoun:he"), text: "pronoun:he" });
     }
 
     #[test]
