@@ -49,7 +49,7 @@ impl std::ops::Deref for Prepared {
     }
 }
 
-/// A lookup key with its hash computed once ([`hash_str`]).
+/// A lookup key with its hash computed once ([`hash_with`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Key {
     hash: u64,
@@ -78,8 +78,12 @@ fn key_hasher() -> &'static foldhash::quality::RandomState {
 }
 
 impl Key {
+    #[cfg(test)]
     fn new(text: String) -> Self {
-        Key { hash: hash_str(&text), text: text.into_boxed_str() }
+        Key::with(key_hasher(), text)
+    }
+    fn with(hasher: &foldhash::quality::RandomState, text: String) -> Self {
+        Key { hash: hash_with(hasher, &text), text: text.into_boxed_str() }
     }
     pub(super) fn get(&self) -> KeyRef<'_> {
         KeyRef { hash: self.hash, text: &self.text }
@@ -154,13 +158,20 @@ impl NameKeys {
     }
 }
 
-/// The hash of a key text: a function of its bytes only (however the
-/// text was built), with [`key_hasher`]'s seed. Every key of the document
-/// pass is hashed here.
+/// [`hash_with`] and the process's hasher.
+#[cfg(test)]
 fn hash_str(s: &str) -> u64 {
+    hash_with(key_hasher(), s)
+}
+
+/// The hash of a key text: a function of its bytes only (however the
+/// text was built), with `hasher` (always [`key_hasher`]'s, fetched once
+/// per paragraph). Every key of the document pass is hashed here.
+#[inline]
+fn hash_with(hasher: &foldhash::quality::RandomState, s: &str) -> u64 {
     // `write` alone, without the `0xff` terminator of `<str as Hash>`:
     // foldhash mixes the length in, and only whole keys are hashed.
-    let mut h = key_hasher().build_hasher();
+    let mut h = hasher.build_hasher();
     h.write(s.as_bytes());
     h.finish()
 }
@@ -177,6 +188,7 @@ pub(super) enum SourceKeys {
 /// Analyse one paragraph (`text` is the paragraph) and prepare its keys.
 fn prepare(text: &str, lexicon: &Lexicon) -> Arc<Prepared> {
     let para = analyze_paragraph(text, lexicon);
+    let hasher = key_hasher();
     let names = para
         .names
         .iter()
@@ -193,10 +205,19 @@ fn prepare(text: &str, lexicon: &Lexicon) -> Arc<Prepared> {
                 None
             };
             let description = n.description.as_ref().map(|d| collapse_ws(&text[d.clone()]));
+            // A one-word name is its own first and last word: hash it once.
+            let (last, first) = (n.last(), n.first());
+            let last_hash = hash_with(hasher, &text[last.clone()]);
+            let first_hash = if first == last { last_hash } else { hash_with(hasher, &text[first]) };
+            let full_hash = match &full_text {
+                Some(t) => hash_with(hasher, t),
+                None if n.range == last => last_hash,
+                None => hash_with(hasher, raw),
+            };
             NameKeys {
-                full_hash: hash_str(full_text.as_deref().unwrap_or(raw)),
-                last_hash: hash_str(&text[n.last()]),
-                first_hash: hash_str(&text[n.first()]),
+                full_hash,
+                last_hash,
+                first_hash,
                 extra: (full_text.is_some() || description.is_some()).then(|| Box::new(NameExtra { full_text, description })),
             }
         })
@@ -207,29 +228,48 @@ fn prepare(text: &str, lexicon: &Lexicon) -> Arc<Prepared> {
         .map(|s| match &s.kind {
             SourceKind::Name(_) => SourceKeys::Name,
             SourceKind::Pronoun(..) => {
-                let name = collapse_ws(&text[s.range.clone()]).to_lowercase();
-                let key = Key::new(format!("pronoun:{name}"));
-                SourceKeys::Pronoun { name: name.into_boxed_str(), key }
+                // The key is `pronoun:` and the name, built in one buffer.
+                const PREFIX: &str = "pronoun:";
+                let raw = &text[s.range.clone()];
+                let mut key = String::with_capacity(PREFIX.len() + raw.len());
+                key.push_str(PREFIX);
+                collapse_into(&mut key, raw);
+                lowercase_from(&mut key, PREFIX.len());
+                let name = Box::from(key.get(PREFIX.len()..).unwrap_or(""));
+                SourceKeys::Pronoun { name, key: Key::with(hasher, key) }
             }
             SourceKind::Nominal { key, .. } => {
-                let mut phrase = String::from(collapse_ws(&text[s.range.clone()]));
+                const PREFIX: &str = "nominal:";
+                let raw = &text[s.range.clone()];
+                let mut phrase = String::with_capacity(raw.len());
+                collapse_into(&mut phrase, raw);
                 let has_preposition = phrase.split_whitespace().any(|w| matches!(w, "of" | "on" | "in" | "for" | "at" | "from" | "with"));
-                if is_document_head(key) && phrase.split_whitespace().count() >= 3 && !has_preposition {
+                let document_head = is_document_head(key);
+                if document_head && phrase.split_whitespace().count() >= 3 && !has_preposition {
                     // `the ministry statement` speaks for the ministry.
                     if let Some(cut) = phrase.rfind(' ') {
                         phrase.truncate(cut);
                     }
                 }
-                let lowered = phrase.to_lowercase();
-                let nkey = lowered.split_once(' ').map_or(key.as_str(), |x| x.1).to_string();
+                // The key: `nominal:` and the phrase after its first word,
+                // lower-cased (the head noun's key for a one-word phrase).
+                let tail = phrase.split_once(' ').map(|x| x.1);
+                let mut phrase_key = String::with_capacity(PREFIX.len() + tail.map_or(key.len(), str::len));
+                phrase_key.push_str(PREFIX);
+                match tail {
+                    Some(t) => {
+                        phrase_key.push_str(t);
+                        lowercase_from(&mut phrase_key, PREFIX.len());
+                    }
+                    None => phrase_key.push_str(key),
+                }
                 let mut name = phrase;
-                if let Some(first) = name.get(..1) {
-                    if first == "T" || first == "A" || first == "O" {
-                        let lower_first = first.to_lowercase();
-                        name.replace_range(..1, &lower_first);
+                if matches!(name.as_bytes().first(), Some(b'T' | b'A' | b'O')) {
+                    if let Some(first) = name.get_mut(..1) {
+                        first.make_ascii_lowercase();
                     }
                 }
-                SourceKeys::Nominal { phrase_key: Key::new(format!("nominal:{nkey}")), name: name.into_boxed_str(), document_head: is_document_head(key) }
+                SourceKeys::Nominal { phrase_key: Key::with(hasher, phrase_key), name: name.into_boxed_str(), document_head }
             }
         })
         .collect();
@@ -736,6 +776,21 @@ fn collapse_into(out: &mut String, s: &str) {
     }
 }
 
+/// Lower-case `s` from byte `from` on (a character boundary) as
+/// `str::to_lowercase` does; in place when that part is ASCII.
+fn lowercase_from(s: &mut String, from: usize) {
+    let Some(tail) = s.get_mut(from..) else {
+        return;
+    };
+    if tail.is_ascii() {
+        tail.make_ascii_lowercase();
+    } else {
+        let lowered = tail.to_lowercase();
+        s.truncate(from);
+        s.push_str(&lowered);
+    }
+}
+
 /// `s` with its white space collapsed ([`collapse_into`]), in one
 /// allocation of the exact size when nothing collapses.
 fn collapse_ws(s: &str) -> Box<str> {
@@ -790,6 +845,15 @@ mod tests {
             let mut out = String::from("the ");
             collapse_into(&mut out, s);
             assert_eq!(out, format!("the {want}"), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn lowercase_from_agrees_with_to_lowercase() {
+        for tail in ["", "He", "THE MINISTRY", "ΟΔΟΣ ΟΔΟΣ", "İstanbul Σ", "José"] {
+            let mut s = format!("Pronoun:{tail}");
+            lowercase_from(&mut s, "Pronoun:".len());
+            assert_eq!(s, format!("Pronoun:{}", tail.to_lowercase()), "{tail:?}");
         }
     }
 
