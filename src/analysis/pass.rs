@@ -67,7 +67,7 @@ struct EntityBuild {
 }
 
 /// One coreference table: text key → entity. Entries are chained per hash
-/// (the keys' hashes are computed once per paragraph, keyed SipHash of the
+/// (the keys' hashes are computed once per paragraph, seeded foldhash of the
 /// process); a new entry goes at the head of its chain, so that undoing
 /// entries newest first always removes a head.
 #[derive(Debug, Clone, Default)]
