@@ -35,13 +35,14 @@ struct Words<K, V> {
 #[inline]
 fn slots(b: &[u8]) -> (usize, usize) {
     let pair = |x: u8, y: u8| ((x as usize & 31) << 5) | (y as usize & 31);
-    match *b {
-        [] => (0, 0),
-        [x] => (pair(x, x), pair(x, x)),
-        [x, w] => (pair(x, w), pair(w, x)),
-        [x, y, w] => (pair(x, w), pair(y, y)),
-        [x, y, .., z, w] => (pair(x, w), pair(y, z)),
+    let n = b.len();
+    if n == 0 {
+        return (0, 0);
     }
+    // Without branches on the length: for one to three bytes the inner
+    // pair repeats bytes (`[x]` → (x, x), `[x, w]` → (w, x), `[x, y, w]`
+    // → (y, y)).
+    (pair(b[0], b[n - 1]), pair(b[1.min(n - 1)], b[n.saturating_sub(2)]))
 }
 
 /// A word's pre-filter slots and length bit, computed once and asked of
@@ -577,11 +578,8 @@ pub(crate) const NOUN_LIKE_FORMS: &[&str] = &[
 /// [`super::Options`].
 #[derive(Debug, Clone)]
 pub struct Lexicon {
-    /// lower-case verb form → lemma index.
-    cue_forms: Words<String, usize>,
-    /// lemma index → properties.
-    weak: Vec<bool>,
-    inverting: Vec<bool>,
+    /// lower-case verb form → what it is.
+    cue_forms: Words<String, CueForm>,
     /// Extra multi-word cue phrases (lower-case, split on spaces).
     pub(crate) cue_phrases: Vec<Vec<String>>,
     titles: Words<String, ()>,
@@ -595,6 +593,24 @@ pub struct Lexicon {
     honor_male: Words<&'static str, ()>,
     honor_female: Words<&'static str, ()>,
     noun_like: Words<&'static str, ()>,
+    /// The pre-filters of `titles`, `not_names` and `cue_forms` merged (bit
+    /// by bit `or`): a capitalised word it turns away is in none of the
+    /// three ([`Self::ascii_word`]).
+    cap_outer: Box<[u32; 1024]>,
+    cap_inner: Box<[u32; 1024]>,
+    /// The same for a word not capitalised: the pre-filter of `cue_forms`
+    /// and of the titles not capitalised (a not-name is asked only of
+    /// capitalised words).
+    low_outer: Box<[u32; 1024]>,
+    low_inner: Box<[u32; 1024]>,
+}
+
+/// A reporting-verb form's answers, computed when the lexicon is built.
+#[derive(Debug, Clone, Copy)]
+struct CueForm {
+    info: CueInfo,
+    /// [`Lexicon::is_noun_like`].
+    noun_like: bool,
 }
 
 /// What the lists say about one ASCII word ([`Lexicon::ascii_word`]).
@@ -609,6 +625,11 @@ pub(crate) struct AsciiWord {
     /// A known non-name ([`Lexicon::is_not_name`]); asked only of
     /// capitalised words, `false` otherwise.
     pub not_name: bool,
+}
+
+impl AsciiWord {
+    /// In none of the lists.
+    const NONE: AsciiWord = AsciiWord { cue: None, noun_like: false, title: false, not_name: false };
 }
 
 /// Facts about one cue form.
@@ -632,15 +653,19 @@ impl Default for Lexicon {
 impl Lexicon {
     /// Build the lexicon with the built-in lists plus `options`' extras.
     pub fn new(options: &super::Options) -> Self {
-        let mut cue_forms = Words::new();
-        let mut weak = Vec::new();
-        let mut inverting = Vec::new();
-        for (i, &(base, s, past, pp, ing)) in CUE_VERB_LEMMAS.iter().enumerate() {
+        let noun_like: Words<&'static str, ()> = NOUN_LIKE_FORMS.iter().copied().collect();
+        // Each form's answers are computed here, once: the first lemma
+        // listing a form gives its weak and inverting flags.
+        let mut cue_forms: Words<String, CueForm> = Words::new();
+        let form = |f: &str, weak: bool, inverting: bool| CueForm {
+            info: CueInfo { weak, inverting, participle: f.ends_with("ing") && f != "sing" && f != "bring" },
+            noun_like: noun_like.contains(f),
+        };
+        for &(base, s, past, pp, ing) in CUE_VERB_LEMMAS {
+            let (weak, inverting) = (WEAK_LEMMAS.contains(&base), INVERTING_LEMMAS.contains(&base));
             for f in [base, s, past, pp, ing] {
-                cue_forms.insert_first(f.to_string(), i);
+                cue_forms.insert_first(f.to_string(), form(f, weak, inverting));
             }
-            weak.push(WEAK_LEMMAS.contains(&base));
-            inverting.push(INVERTING_LEMMAS.contains(&base));
         }
         let mut cue_phrases: Vec<Vec<String>> = Vec::new();
         for extra in &options.extra_cues {
@@ -649,10 +674,8 @@ impl Lexicon {
             match words.len() {
                 0 => {}
                 1 => {
-                    let i = weak.len();
-                    weak.push(false);
-                    inverting.push(true);
-                    cue_forms.insert_first(words[0].clone(), i);
+                    let f = form(&words[0], false, true);
+                    cue_forms.insert_first(words[0].clone(), f);
                 }
                 _ => cue_phrases.push(words),
             }
@@ -662,10 +685,23 @@ impl Lexicon {
             .map(|s| s.to_string())
             .chain(options.extra_titles.iter().map(|s| s.trim().to_string()))
             .collect();
+        let not_names: Words<&'static str, ()> = NOT_NAMES.iter().copied().collect();
+        let (mut cap_outer, mut cap_inner) = (Box::new([0; 1024]), Box::new([0; 1024]));
+        for k in 0..1024 {
+            cap_outer[k] = titles.outer[k] | not_names.outer[k] | cue_forms.outer[k];
+            cap_inner[k] = titles.inner[k] | not_names.inner[k] | cue_forms.inner[k];
+        }
+        // A word not capitalised can only be a cue form or a title that is
+        // not capitalised either (none built in; user titles may be).
+        let (mut low_outer, mut low_inner) = (cue_forms.outer.clone(), cue_forms.inner.clone());
+        for t in titles.map.keys().filter(|t| !t.is_empty() && !t.as_bytes()[0].is_ascii_uppercase()) {
+            let (o, i) = slots(t.as_bytes());
+            let bit = 1 << t.len().min(31);
+            low_outer[o] |= bit;
+            low_inner[i] |= bit;
+        }
         Lexicon {
             cue_forms,
-            weak,
-            inverting,
             cue_phrases,
             titles,
             org_heads: ORG_HEADS.iter().copied().collect(),
@@ -673,11 +709,15 @@ impl Lexicon {
             source_nouns: SOURCE_NOUNS.iter().copied().collect(),
             male: MALE_NAMES.iter().copied().collect(),
             female: FEMALE_NAMES.iter().copied().collect(),
-            not_names: NOT_NAMES.iter().copied().collect(),
+            not_names,
             between: BETWEEN_SOURCE_AND_CUE.iter().copied().collect(),
             honor_male: HONORIFICS_MALE.iter().copied().collect(),
             honor_female: HONORIFICS_FEMALE.iter().copied().collect(),
-            noun_like: NOUN_LIKE_FORMS.iter().copied().collect(),
+            noun_like,
+            cap_outer,
+            cap_inner,
+            low_outer,
+            low_inner,
         }
     }
 
@@ -693,12 +733,24 @@ impl Lexicon {
     /// What the lists say about the non-empty ASCII word `word`, its
     /// pre-filter shape computed once: [`Self::cue`] and
     /// [`Self::is_noun_like`] of its lower-case form, [`Self::is_title`],
-    /// and, when `cap`, [`Self::is_not_name`].
+    /// and, when `cap`, [`Self::is_not_name`]. `cap` must say whether the
+    /// first byte is an ASCII upper-case letter.
     #[inline]
     pub(crate) fn ascii_word(&self, word: &str, cap: bool) -> AsciiWord {
         debug_assert!(word.is_ascii() && !word.is_empty());
         // For ASCII the shape of the word is that of its lower-case form.
         let shape = Shape::of(word);
+        // Most words of a text are in none of the three lists.
+        let (outer, inner) = if cap { (&self.cap_outer, &self.cap_inner) } else { (&self.low_outer, &self.low_inner) };
+        if outer[shape.outer] & inner[shape.inner] & shape.bit == 0 {
+            return AsciiWord::NONE;
+        }
+        self.ascii_candidate(word, shape, cap)
+    }
+
+    /// [`Self::ascii_word`] for a word the merged pre-filter let through.
+    #[inline(never)]
+    fn ascii_candidate(&self, word: &str, shape: Shape, cap: bool) -> AsciiWord {
         let title = self.titles.may_hold_shape(shape) && self.titles.map.contains_key(word);
         let not_name = cap && self.not_names.may_hold_shape(shape) && self.not_names.map.contains_key(word);
         let (cue, noun_like) = if self.cue_forms.may_hold_shape(shape) { self.cue_lowered(word) } else { (None, false) };
@@ -727,18 +779,15 @@ impl Lexicon {
                 &owned
             }
         };
-        let cue = self.cue_found(lower);
-        (cue, cue.is_some() && self.is_noun_like(lower))
+        match self.cue_forms.map.get(lower) {
+            Some(f) => (Some(f.info), f.noun_like),
+            None => (None, false),
+        }
     }
 
     #[inline(never)]
     fn cue_found(&self, lower: &str) -> Option<CueInfo> {
-        let &i = self.cue_forms.map.get(lower)?;
-        Some(CueInfo {
-            weak: self.weak[i],
-            inverting: self.inverting[i],
-            participle: lower.ends_with("ing") && lower != "sing" && lower != "bring",
-        })
+        self.cue_forms.map.get(lower).map(|f| f.info)
     }
 
     /// Is `lower` (a lower-cased cue form) one of [`NOUN_LIKE_FORMS`]?

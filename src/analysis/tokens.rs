@@ -109,36 +109,41 @@ fn char_at(text: &str, i: usize) -> char {
 /// End of the word whose first character ends at byte `j`: words run over
 /// word characters and over the word-internal joiners `'’-.&‑` between two
 /// word characters (`O'Connor`, `don’t`, `al-Assad`, `U.S`, `AT&T`), and
-/// stop at `limit`.
-fn word_end(text: &str, mut j: usize, limit: usize) -> usize {
+/// stop at `limit`. Also says whether every character taken after `j` is
+/// ASCII.
+#[inline]
+fn word_end(text: &str, mut j: usize, limit: usize) -> (usize, bool) {
     let bytes = text.as_bytes();
+    let mut ascii = true;
     loop {
         // The common case: a run of ASCII word bytes.
         j += bytes[j..limit].iter().position(|&b| BYTE_CLASS[b as usize] != Ascii::Word).unwrap_or(limit - j);
         if j >= limit {
-            return j;
+            return (j, ascii);
         }
         let b = bytes[j];
         let len = if b < 0x80 {
             if !matches!(b, b'\'' | b'-' | b'.' | b'&') {
-                return j;
+                return (j, ascii);
             }
             1
         } else {
             let d = char_at(text, j);
             if is_word_char(d) {
                 j += d.len_utf8();
+                ascii = false;
                 continue;
             }
             if !matches!(d, '’' | '\u{2011}') {
-                return j;
+                return (j, ascii);
             }
             d.len_utf8()
         };
         // A joiner: part of the word only before another word character.
         if !word_char_at(text, j + len, limit) {
-            return j;
+            return (j, ascii);
         }
+        ascii &= len == 1;
         j += len;
     }
 }
@@ -167,13 +172,32 @@ pub(crate) fn tokenize(text: &str, quotes: &[Range<usize>]) -> Vec<Token> {
 /// Tokenize `text` (one paragraph) into `out` (cleared first, to reuse its
 /// allocation); `quotes` are the top-level quotation
 /// ranges, sorted and disjoint.
+pub(crate) fn tokenize_into(text: &str, quotes: &[Range<usize>], out: &mut Vec<Token>) {
+    tokenize_with(text, quotes, out, &mut Vec::new(), (), |_, _| ());
+}
+
+/// [`tokenize_into`], and into `facts` (cleared first) one value per
+/// token: `word(w, ascii)` for a word token `w` (`ascii`: all its bytes
+/// are ASCII), `other` for any other token. The tokenizer has just read
+/// the word, so the caller's look-up finds its bytes in cache and need not
+/// test them for ASCII again.
 ///
 /// One pass over the bytes, a segment between two quotations at a time:
 /// ASCII is classified by table (runs of word bytes in a tight loop),
 /// other characters are decoded once.
-pub(crate) fn tokenize_into(text: &str, quotes: &[Range<usize>], out: &mut Vec<Token>) {
+#[inline]
+pub(crate) fn tokenize_with<F: Clone>(
+    text: &str,
+    quotes: &[Range<usize>],
+    out: &mut Vec<Token>,
+    facts: &mut Vec<F>,
+    other: F,
+    mut word: impl FnMut(&str, bool) -> F,
+) {
     out.clear();
+    facts.clear();
     out.reserve(text.len() / 5 + 1);
+    facts.reserve(text.len() / 5 + 1);
     let bytes = text.as_bytes();
     let mut i = 0;
     let mut qi = 0;
@@ -181,6 +205,7 @@ pub(crate) fn tokenize_into(text: &str, quotes: &[Range<usize>], out: &mut Vec<T
         if qi < quotes.len() && quotes[qi].start <= i {
             let end = quotes[qi].end.max(i + 1);
             out.push(Token { kind: Kind::Quote(qi), range: quotes[qi].start..end });
+            facts.push(other.clone());
             i = end;
             qi += 1;
             while i < text.len() && !text.is_char_boundary(i) {
@@ -200,11 +225,13 @@ pub(crate) fn tokenize_into(text: &str, quotes: &[Range<usize>], out: &mut Vec<T
                 }
                 Ascii::Newline => {
                     out.push(Token { kind: Kind::Newline, range: i..i + 1 });
+                    facts.push(other.clone());
                     i += 1;
                     continue;
                 }
                 Ascii::Punct => {
                     out.push(Token { kind: Kind::Punct(b as char), range: i..i + 1 });
+                    facts.push(other.clone());
                     i += 1;
                     continue;
                 }
@@ -217,6 +244,7 @@ pub(crate) fn tokenize_into(text: &str, quotes: &[Range<usize>], out: &mut Vec<T
                     }
                     if !is_word_char(c) {
                         out.push(Token { kind: Kind::Punct(c), range: i..i + c.len_utf8() });
+                        facts.push(other.clone());
                         i += c.len_utf8();
                         continue;
                     }
@@ -224,12 +252,13 @@ pub(crate) fn tokenize_into(text: &str, quotes: &[Range<usize>], out: &mut Vec<T
                 }
             };
             let start = i;
-            let mut j = word_end(text, i + c.len_utf8(), limit);
+            let (mut j, ascii) = word_end(text, i + c.len_utf8(), limit);
             // Keep the period of abbreviations, initials and U.S.-style words.
             if j < limit && bytes[j] == b'.' && keeps_period(&text[start..j]) {
                 j += 1;
             }
             out.push(Token { kind: Kind::Word, range: start..j });
+            facts.push(word(&text[start..j], ascii && c.is_ascii()));
             i = j;
         }
     }
@@ -419,6 +448,16 @@ mod tests {
             let quotes: Vec<Range<usize>> = crate::analysis::marks::scan(&text).quotes.iter().map(|q| q.range.clone()).collect();
             proptest::prop_assert_eq!(tokenize(&text, &quotes), reference(&text, &quotes));
             proptest::prop_assert_eq!(tokenize(&text, &[]), reference(&text, &[]));
+            // Each word's value is computed from the word and a right
+            // ASCII flag; other tokens get `other`.
+            let (mut toks, mut vals) = (Vec::new(), Vec::new());
+            tokenize_with(&text, &quotes, &mut toks, &mut vals, None, |w, ascii| Some((w.to_string(), ascii)));
+            proptest::prop_assert_eq!(&toks, &tokenize(&text, &quotes));
+            let expected: Vec<Option<(String, bool)>> = toks.iter().map(|t| match t.kind {
+                Kind::Word => Some((text[t.range.clone()].to_string(), text[t.range.clone()].is_ascii())),
+                _ => None,
+            }).collect();
+            proptest::prop_assert_eq!(vals, expected);
             // The collapsed stream derived from the uncollapsed one, when
             // it can be, is the tokenizer's.
             let all = tokenize(&text, &[]);
