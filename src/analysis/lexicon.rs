@@ -593,16 +593,9 @@ pub struct Lexicon {
     honor_male: Words<&'static str, ()>,
     honor_female: Words<&'static str, ()>,
     noun_like: Words<&'static str, ()>,
-    /// The pre-filters of `titles`, `not_names` and `cue_forms` merged (bit
-    /// by bit `or`): a capitalised word it turns away is in none of the
-    /// three ([`Self::ascii_word`]).
-    cap_outer: Box<[u32; 1024]>,
-    cap_inner: Box<[u32; 1024]>,
-    /// The same for a word not capitalised: the pre-filter of `cue_forms`
-    /// and of the titles not capitalised (a not-name is asked only of
-    /// capitalised words).
-    low_outer: Box<[u32; 1024]>,
-    low_inner: Box<[u32; 1024]>,
+    /// The answers of [`Self::ascii_word`] for ASCII words of up to
+    /// [`SHORT_MAX`] bytes: one or two probes of one table.
+    short: ShortTable,
 }
 
 /// A reporting-verb form's answers, computed when the lexicon is built.
@@ -613,23 +606,159 @@ struct CueForm {
     noun_like: bool,
 }
 
-/// What the lists say about one ASCII word ([`Lexicon::ascii_word`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct AsciiWord {
-    /// Its lower-case form is a reporting-verb form.
-    pub cue: Option<CueInfo>,
-    /// … one more often used as a noun ([`Lexicon::is_noun_like`]).
-    pub noun_like: bool,
-    /// A title or honorific ([`Lexicon::is_title`]).
-    pub title: bool,
-    /// A known non-name ([`Lexicon::is_not_name`]); asked only of
-    /// capitalised words, `false` otherwise.
-    pub not_name: bool,
-}
+/// What the lists say about one ASCII word ([`Lexicon::ascii_word`]):
+/// flags in a `u16`, at the positions the paragraph's token facts use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct AsciiWord(pub u16);
 
 impl AsciiWord {
-    /// In none of the lists.
-    const NONE: AsciiWord = AsciiWord { cue: None, noun_like: false, title: false, not_name: false };
+    /// A title or honorific ([`Lexicon::is_title`]).
+    pub const TITLE: u16 = 1 << 2;
+    /// Its lower-case form is a reporting-verb form ([`Lexicon::cue`]),
+    /// with the three [`CueInfo`] flags below.
+    pub const CUE: u16 = 1 << 4;
+    pub const WEAK: u16 = 1 << 5;
+    pub const INVERTING: u16 = 1 << 6;
+    pub const PARTICIPLE: u16 = 1 << 7;
+    /// … a form more often used as a noun ([`Lexicon::is_noun_like`]).
+    pub const NOUN_LIKE: u16 = 1 << 8;
+    /// A known non-name ([`Lexicon::is_not_name`]); asked only of
+    /// capitalised words, never set otherwise.
+    pub const NOT_NAME: u16 = 1 << 9;
+
+    /// The cue flags of a cue form.
+    fn of_cue(f: CueForm) -> u16 {
+        Self::CUE
+            | Self::WEAK * f.info.weak as u16
+            | Self::INVERTING * f.info.inverting as u16
+            | Self::PARTICIPLE * f.info.participle as u16
+            | Self::NOUN_LIKE * f.noun_like as u16
+    }
+
+    fn has(self, flag: u16) -> bool {
+        self.0 & flag != 0
+    }
+    pub fn cue(self) -> Option<CueInfo> {
+        self.has(Self::CUE).then_some(CueInfo {
+            weak: self.has(Self::WEAK),
+            inverting: self.has(Self::INVERTING),
+            participle: self.has(Self::PARTICIPLE),
+        })
+    }
+    pub fn noun_like(self) -> bool {
+        self.has(Self::NOUN_LIKE)
+    }
+    pub fn title(self) -> bool {
+        self.has(Self::TITLE)
+    }
+    pub fn not_name(self) -> bool {
+        self.has(Self::NOT_NAME)
+    }
+}
+
+/// Longest word (in bytes) [`ShortTable`] holds.
+const SHORT_MAX: usize = 16;
+
+/// The bytes of a word of 1 to [`SHORT_MAX`] ASCII bytes as two numbers
+/// that, with the length, tell it from any other word of that length:
+/// the first and last 8 bytes (overlapping) from 8 bytes on, the first and
+/// last 4 from 4 bytes on, else first, middle and last byte.
+#[inline]
+fn short_key(b: &[u8]) -> [u64; 2] {
+    let n = b.len();
+    let le8 = |s: &[u8]| s.try_into().map_or(0, u64::from_le_bytes);
+    let le4 = |s: &[u8]| s.try_into().map_or(0, u32::from_le_bytes) as u64;
+    if n >= 8 {
+        [le8(&b[..8]), le8(&b[n - 8..])]
+    } else if n >= 4 {
+        [le4(&b[..4]), le4(&b[n - 4..])]
+    } else {
+        [b[0] as u64 | (b[n / 2] as u64) << 8 | (b[n - 1] as u64) << 16, 0]
+    }
+}
+
+/// ASCII lower case of each byte of `x` (all bytes ASCII), eight at once.
+#[inline]
+fn lower8(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // High bit of each byte: at least `A`, more than `Z` (no carry
+    // between bytes: each is below 0x80).
+    let ge_a = x + ONES * (0x80 - b'A' as u64);
+    let gt_z = x + ONES * (0x80 - b'Z' as u64 - 1);
+    let upper = ge_a & !gt_z & (ONES * 0x80);
+    x | upper >> 2
+}
+
+/// One entry of [`ShortTable`]: a word and what it is, as it is written
+/// (`exact`: title, not-name) and as the lower-case form of a word
+/// (`lower`: cue flags).
+#[derive(Debug, Clone, Copy, Default)]
+struct ShortEntry {
+    key: [u64; 2],
+    /// Byte length; 0 for an empty slot.
+    len: u8,
+    exact: u16,
+    lower: u16,
+}
+
+/// Open addressing (linear probing, at most a quarter full) over
+/// [`short_key`], for the titles, not-names and cue forms of 1 to
+/// [`SHORT_MAX`] ASCII bytes.
+#[derive(Debug, Clone)]
+struct ShortTable {
+    slots: Box<[ShortEntry]>,
+}
+
+impl ShortTable {
+    fn new(keys: usize) -> Self {
+        ShortTable { slots: vec![ShortEntry::default(); (keys * 4).next_power_of_two().max(64)].into_boxed_slice() }
+    }
+
+    #[inline]
+    fn home(&self, key: [u64; 2], len: usize) -> usize {
+        let h = (key[0] ^ key[1].rotate_left(29) ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> 40) as usize & (self.slots.len() - 1)
+    }
+
+    /// Add the flags to the entry of `word` (ASCII, 1 to [`SHORT_MAX`]
+    /// bytes; others are ignored: no word this table is asked about can
+    /// equal them).
+    fn add(&mut self, word: &str, exact: u16, lower: u16) {
+        let b = word.as_bytes();
+        if b.is_empty() || b.len() > SHORT_MAX || !word.is_ascii() {
+            return;
+        }
+        let key = short_key(b);
+        let mut i = self.home(key, b.len());
+        loop {
+            let e = &mut self.slots[i];
+            if e.len == 0 {
+                *e = ShortEntry { key, len: b.len() as u8, exact, lower };
+                return;
+            }
+            if e.len as usize == b.len() && e.key == key {
+                e.exact |= exact;
+                e.lower |= lower;
+                return;
+            }
+            i = (i + 1) & (self.slots.len() - 1);
+        }
+    }
+
+    #[inline]
+    fn get(&self, key: [u64; 2], len: usize) -> Option<&ShortEntry> {
+        let mut i = self.home(key, len);
+        loop {
+            let e = &self.slots[i];
+            if e.len == 0 {
+                return None;
+            }
+            if e.len as usize == len && e.key == key {
+                return Some(e);
+            }
+            i = (i + 1) & (self.slots.len() - 1);
+        }
+    }
 }
 
 /// Facts about one cue form.
@@ -686,19 +815,18 @@ impl Lexicon {
             .chain(options.extra_titles.iter().map(|s| s.trim().to_string()))
             .collect();
         let not_names: Words<&'static str, ()> = NOT_NAMES.iter().copied().collect();
-        let (mut cap_outer, mut cap_inner) = (Box::new([0; 1024]), Box::new([0; 1024]));
-        for k in 0..1024 {
-            cap_outer[k] = titles.outer[k] | not_names.outer[k] | cue_forms.outer[k];
-            cap_inner[k] = titles.inner[k] | not_names.inner[k] | cue_forms.inner[k];
+        let mut short = ShortTable::new(cue_forms.len() + titles.len() + not_names.len());
+        for (f, &c) in &cue_forms.map {
+            // A key with upper case can never be a lower-cased word.
+            if !f.bytes().any(|b| b.is_ascii_uppercase()) {
+                short.add(f, 0, AsciiWord::of_cue(c));
+            }
         }
-        // A word not capitalised can only be a cue form or a title that is
-        // not capitalised either (none built in; user titles may be).
-        let (mut low_outer, mut low_inner) = (cue_forms.outer.clone(), cue_forms.inner.clone());
-        for t in titles.map.keys().filter(|t| !t.is_empty() && !t.as_bytes()[0].is_ascii_uppercase()) {
-            let (o, i) = slots(t.as_bytes());
-            let bit = 1 << t.len().min(31);
-            low_outer[o] |= bit;
-            low_inner[i] |= bit;
+        for t in titles.map.keys() {
+            short.add(t, AsciiWord::TITLE, 0);
+        }
+        for n in not_names.map.keys() {
+            short.add(n, AsciiWord::NOT_NAME, 0);
         }
         Lexicon {
             cue_forms,
@@ -714,10 +842,7 @@ impl Lexicon {
             honor_male: HONORIFICS_MALE.iter().copied().collect(),
             honor_female: HONORIFICS_FEMALE.iter().copied().collect(),
             noun_like,
-            cap_outer,
-            cap_inner,
-            low_outer,
-            low_inner,
+            short,
         }
     }
 
@@ -730,36 +855,54 @@ impl Lexicon {
         self.cue_found(lower)
     }
 
-    /// What the lists say about the non-empty ASCII word `word`, its
-    /// pre-filter shape computed once: [`Self::cue`] and
-    /// [`Self::is_noun_like`] of its lower-case form, [`Self::is_title`],
-    /// and, when `cap`, [`Self::is_not_name`]. `cap` must say whether the
-    /// first byte is an ASCII upper-case letter.
+    /// What the lists say about the non-empty ASCII word `word`:
+    /// [`Self::cue`] and [`Self::is_noun_like`] of its lower-case form,
+    /// [`Self::is_title`], and, when `cap`, [`Self::is_not_name`]. `cap`
+    /// must say whether the first byte is an ASCII upper-case letter.
     #[inline]
     pub(crate) fn ascii_word(&self, word: &str, cap: bool) -> AsciiWord {
         debug_assert!(word.is_ascii() && !word.is_empty());
-        // For ASCII the shape of the word is that of its lower-case form.
-        let shape = Shape::of(word);
-        // Most words of a text are in none of the three lists.
-        let (outer, inner) = if cap { (&self.cap_outer, &self.cap_inner) } else { (&self.low_outer, &self.low_inner) };
-        if outer[shape.outer] & inner[shape.inner] & shape.bit == 0 {
-            return AsciiWord::NONE;
+        let b = word.as_bytes();
+        let n = b.len();
+        if n > SHORT_MAX {
+            return self.ascii_long(word, cap);
         }
-        self.ascii_candidate(word, shape, cap)
+        let key = short_key(b);
+        let low = [lower8(key[0]), lower8(key[1])];
+        let mut bits = 0;
+        if let Some(e) = self.short.get(key, n) {
+            bits = e.exact;
+            if low == key {
+                bits |= e.lower;
+            }
+        }
+        if low != key {
+            if let Some(e) = self.short.get(low, n) {
+                bits |= e.lower;
+            }
+        }
+        if !cap {
+            bits &= !AsciiWord::NOT_NAME;
+        }
+        AsciiWord(bits)
     }
 
-    /// [`Self::ascii_word`] for a word the merged pre-filter let through.
+    /// [`Self::ascii_word`] for a word longer than [`SHORT_MAX`], by the
+    /// word tables.
     #[inline(never)]
-    fn ascii_candidate(&self, word: &str, shape: Shape, cap: bool) -> AsciiWord {
+    fn ascii_long(&self, word: &str, cap: bool) -> AsciiWord {
+        let shape = Shape::of(word);
         let title = self.titles.may_hold_shape(shape) && self.titles.map.contains_key(word);
         let not_name = cap && self.not_names.may_hold_shape(shape) && self.not_names.map.contains_key(word);
-        let (cue, noun_like) = if self.cue_forms.may_hold_shape(shape) { self.cue_lowered(word) } else { (None, false) };
-        AsciiWord { cue, noun_like, title, not_name }
+        let cue = if self.cue_forms.may_hold_shape(shape) { self.cue_lowered(word) } else { None };
+        AsciiWord(
+            AsciiWord::TITLE * title as u16 | AsciiWord::NOT_NAME * not_name as u16 | cue.map_or(0, AsciiWord::of_cue),
+        )
     }
 
     /// Cue and noun-like tests of an ASCII word, lower-cased on the stack.
     #[inline(never)]
-    fn cue_lowered(&self, word: &str) -> (Option<CueInfo>, bool) {
+    fn cue_lowered(&self, word: &str) -> Option<CueForm> {
         let mut buf = [0u8; 24];
         let owned;
         let lower = match buf.get_mut(..word.len()) {
@@ -771,7 +914,7 @@ impl Lexicon {
                 // ASCII in, ASCII out: always valid UTF-8.
                 match std::str::from_utf8(low) {
                     Ok(l) => l,
-                    Err(_) => return (None, false),
+                    Err(_) => return None,
                 }
             }
             None => {
@@ -779,10 +922,7 @@ impl Lexicon {
                 &owned
             }
         };
-        match self.cue_forms.map.get(lower) {
-            Some(f) => (Some(f.info), f.noun_like),
-            None => (None, false),
-        }
+        self.cue_forms.map.get(lower).copied()
     }
 
     #[inline(never)]
@@ -861,13 +1001,13 @@ mod tests {
         for (w, cap) in [("Said", true), ("The", true), ("President", true), ("remarks", false), ("Mr.", true), ("a", false), ("I", true)] {
             let a = lex.ascii_word(w, cap);
             let l = w.to_ascii_lowercase();
-            assert_eq!(a.cue, lex.cue(&l), "{w}");
-            assert_eq!(a.noun_like, a.cue.is_some() && lex.is_noun_like(&l), "{w}");
-            assert_eq!(a.title, lex.is_title(w), "{w}");
-            assert_eq!(a.not_name, cap && lex.is_not_name(w), "{w}");
+            assert_eq!(a.cue(), lex.cue(&l), "{w}");
+            assert_eq!(a.noun_like(), a.cue().is_some() && lex.is_noun_like(&l), "{w}");
+            assert_eq!(a.title(), lex.is_title(w), "{w}");
+            assert_eq!(a.not_name(), cap && lex.is_not_name(w), "{w}");
         }
         for w in ["Said", "SAYS", "tweeted", "Reiterating", "x", "Acknowledging", "Acknowledgingacknowledging"] {
-            assert_eq!(lex.ascii_word(w, false).cue, lex.cue(&w.to_ascii_lowercase()), "{w}");
+            assert_eq!(lex.ascii_word(w, false).cue(), lex.cue(&w.to_ascii_lowercase()), "{w}");
         }
         assert!(lex.cue("saying").unwrap().participle);
         assert!(!lex.cue("said").unwrap().participle);

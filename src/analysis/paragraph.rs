@@ -20,7 +20,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use super::lexicon::{CueInfo, Gender, Lexicon, PronounClass};
+use super::lexicon::{AsciiWord, CueInfo, Gender, Lexicon, PronounClass};
 use super::marks::{self, Family, Marks, RawQuote};
 use super::tokens::{collapse_into, tokenize_into, tokenize_with, Kind, Token};
 use super::QuoteKind;
@@ -179,17 +179,20 @@ impl Facts {
     /// is a known non-name: the lexical half of [`Ctx::name_word`].
     const NAME_LIKE: u16 = 1 << 1;
     /// A title or honorific ([`Lexicon::is_title`]).
-    const TITLE: u16 = 1 << 2;
+    const TITLE: u16 = AsciiWord::TITLE;
     /// Ends in a possessive: [`strip_possessive`] shortens it.
     const POSSESSIVE: u16 = 1 << 3;
     /// Lower-cased, a reporting-verb form ([`Lexicon::cue`]), with the
     /// three [`CueInfo`] flags below.
-    const CUE: u16 = 1 << 4;
-    const WEAK: u16 = 1 << 5;
-    const INVERTING: u16 = 1 << 6;
-    const PARTICIPLE: u16 = 1 << 7;
+    const CUE: u16 = AsciiWord::CUE;
+    const WEAK: u16 = AsciiWord::WEAK;
+    const INVERTING: u16 = AsciiWord::INVERTING;
+    const PARTICIPLE: u16 = AsciiWord::PARTICIPLE;
     /// A cue form more often used as a noun ([`Lexicon::is_noun_like`]).
-    const NOUN_LIKE: u16 = 1 << 8;
+    const NOUN_LIKE: u16 = AsciiWord::NOUN_LIKE;
+    /// The flags taken as they are from [`Lexicon::ascii_word`] (none
+    /// shares a bit with ours: checked below).
+    const FROM_LEXICON: u16 = Self::TITLE | Self::CUE | Self::WEAK | Self::INVERTING | Self::PARTICIPLE | Self::NOUN_LIKE;
 
     fn has(self, flag: u16) -> bool {
         self.0 & flag != 0
@@ -233,16 +236,9 @@ impl Facts {
         // least one byte.
         let possessive = n >= 3 && b[n - 2] == b'\'' && b[n - 1] | 0x20 == b's';
         let a = lex.ascii_word(w, cap);
-        let name_like = cap && !a.not_name && (!possessive || !lex.is_not_name(&w[..n - 2]));
-        let mut f = Self::CAP * cap as u16
-            | Self::NAME_LIKE * name_like as u16
-            | Self::TITLE * a.title as u16
-            | Self::POSSESSIVE * possessive as u16
-            | Self::NOUN_LIKE * a.noun_like as u16;
-        if let Some(c) = a.cue {
-            f |= Self::CUE | Self::WEAK * c.weak as u16 | Self::INVERTING * c.inverting as u16 | Self::PARTICIPLE * c.participle as u16;
-        }
-        Facts(f)
+        let name_like = cap && !a.not_name() && (!possessive || !lex.is_not_name(&w[..n - 2]));
+        // The lexicon's flags are at the positions of ours.
+        Facts(a.0 & Self::FROM_LEXICON | Self::CAP * cap as u16 | Self::NAME_LIKE * name_like as u16 | Self::POSSESSIVE * possessive as u16)
     }
 
     /// The facts of the word `w` (not empty).
@@ -253,7 +249,7 @@ impl Facts {
         let possessive = stripped.len() != w.len();
         let (cue, noun_like, title, not_name) = if w.is_ascii() {
             let a = lex.ascii_word(w, cap);
-            (a.cue, a.noun_like, a.title, a.not_name)
+            (a.cue(), a.noun_like(), a.title(), a.not_name())
         } else {
             let lw = lower(w);
             let cue = lex.cue(&lw);
@@ -283,6 +279,8 @@ impl Facts {
         Facts(f)
     }
 }
+
+const _: () = assert!(Facts::FROM_LEXICON & (Facts::CAP | Facts::NAME_LIKE | Facts::POSSESSIVE) == 0);
 
 /// Token-stream buffers kept from one paragraph to the next on each thread
 /// (rayon's workers analyse thousands of paragraphs each): the two token
