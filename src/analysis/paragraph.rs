@@ -785,12 +785,14 @@ impl<'a> Ctx<'a> {
             // capitalised as a sentence start: one word alone there is a
             // name only when the lexicon knows it as one.
             let after_open_mark = start > 0 && matches!(self.punct(start - 1), Some('“' | '‘' | '"' | '\'' | '«' | '„' | '‚' | '#'));
-            let lone_unknown = j == start + 1
-                && self.word(start).is_some_and(|w| {
-                    let w = strip_possessive(w);
-                    self.lex.first_name_gender(w).is_none() && !self.lex.is_org_head(w) && !w.chars().all(|c| !c.is_lowercase())
-                });
-            if !(after_open_mark && lone_unknown) {
+            let lone_unknown = || {
+                j == start + 1
+                    && self.word(start).is_some_and(|w| {
+                        let w = strip_possessive(w);
+                        self.lex.first_name_gender(w).is_none() && !self.lex.is_org_head(w) && !w.chars().all(|c| !c.is_lowercase())
+                    })
+            };
+            if !(after_open_mark && lone_unknown()) {
                 if let Some(run) = self.make_name(start, j) {
                     self.names.push(run);
                 }
@@ -809,10 +811,11 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let mut t = None;
+        // The last word (possessive stripped) is an organisation head.
         let org_run = self.word(b - 1).is_some_and(|w| self.lex.is_org_head(strip_possessive(w)));
         for k in a..b {
-            let w = self.word(k)?;
-            if self.lex.is_title(w) && k + 1 < b && !org_run {
+            self.word(k)?;
+            if self.title_at(k) && k + 1 < b && !org_run {
                 t = Some(k);
             }
         }
@@ -848,7 +851,7 @@ impl<'a> Ctx<'a> {
         let words = b - name_start;
         let the_before = a > 0 && self.word(a - 1).is_some_and(|w| w.eq_ignore_ascii_case("the"));
         let all_caps = words == 1 && last_w.len() >= 2 && last_w.chars().all(|c| !c.is_lowercase());
-        let org = self.lex.is_org_head(last_w) || (the_before && t.is_none()) || (all_caps && t.is_none());
+        let org = org_run || (the_before && t.is_none()) || (all_caps && t.is_none());
         let first_gender = if words >= 2 || t.is_some() { self.lex.first_name_gender(first_w) } else { None };
         let gender = honor_gender.or(first_gender).unwrap_or(Gender::Unknown);
         let person = !org && (t.is_some() || first_gender.is_some());
