@@ -631,9 +631,16 @@ impl<'a> Ctx<'a> {
         self.cue_check(i, false)
     }
 
+    /// Most words are no cue form: answered here, the rest by
+    /// [`Self::cue_verb`].
+    #[inline]
     fn cue_check(&self, i: usize, noun_test: bool) -> Option<CueInfo> {
-        let f = self.facts.get(i)?;
+        let f = *self.facts.get(i)?;
         let info = f.cue()?;
+        self.cue_verb(i, noun_test, f, info)
+    }
+
+    fn cue_verb(&self, i: usize, noun_test: bool, f: Facts, info: CueInfo) -> Option<CueInfo> {
         if f.cap() && !self.title_case {
             let sentence_start = i == 0
                 || self.sent.get(i - 1).is_some_and(|&s| Some(&s) != self.sent.get(i))
@@ -1635,9 +1642,9 @@ impl<'a> Ctx<'a> {
     /// sentence, before it)? Returns the source and cue.
     fn leading_cue(&mut self, k: usize, t: usize, floor: usize) -> Option<(usize, Range<usize>)> {
         let w = self.word(k)?;
-        let lw = lower(w);
-        // `according to X, “…”`
-        if lw == "according" && self.word(k + 1).is_some_and(|w| w == "to") {
+        // `according to X, “…”` (no other character lower-cases to ASCII
+        // but the Kelvin sign, and `according` has no `k`).
+        if w.eq_ignore_ascii_case("according") && self.word(k + 1).is_some_and(|w| w == "to") {
             let cue = self.toks[k].range.start..self.toks[k + 1].range.end;
             let s = self.np_starting_at(k + 2)?;
             return Some((s, cue));
