@@ -859,7 +859,7 @@ impl Lexicon {
     /// [`Self::cue`] and [`Self::is_noun_like`] of its lower-case form,
     /// [`Self::is_title`], and, when `cap`, [`Self::is_not_name`]. `cap`
     /// must say whether the first byte is an ASCII upper-case letter.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn ascii_word(&self, word: &str, cap: bool) -> AsciiWord {
         debug_assert!(word.is_ascii() && !word.is_empty());
         let b = word.as_bytes();

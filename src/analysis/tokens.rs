@@ -189,11 +189,15 @@ pub(crate) fn tokenize_into(text: &str, quotes: &[Range<usize>], out: &mut Vec<T
 pub(crate) fn tokenize_with<F: Clone>(
     text: &str,
     quotes: &[Range<usize>],
-    out: &mut Vec<Token>,
-    facts: &mut Vec<F>,
+    out_ref: &mut Vec<Token>,
+    facts_ref: &mut Vec<F>,
     other: F,
     mut word: impl FnMut(&str, bool) -> F,
 ) {
+    // Filled as locals (their lengths stay in registers), handed back at
+    // the end.
+    let (mut out_buf, mut facts_buf) = (std::mem::take(out_ref), std::mem::take(facts_ref));
+    let (out, facts) = (&mut out_buf, &mut facts_buf);
     out.clear();
     facts.clear();
     out.reserve(text.len() / 5 + 1);
@@ -262,6 +266,8 @@ pub(crate) fn tokenize_with<F: Clone>(
             i = j;
         }
     }
+    *out_ref = out_buf;
+    *facts_ref = facts_buf;
 }
 
 /// [`collapse_into`] new vectors, `None` where it gives `false`.
