@@ -633,13 +633,14 @@ impl<'a> Ctx<'a> {
 
     /// Most words are no cue form: answered here, the rest by
     /// [`Self::cue_verb`].
-    #[inline]
+    #[inline(always)]
     fn cue_check(&self, i: usize, noun_test: bool) -> Option<CueInfo> {
         let f = *self.facts.get(i)?;
         let info = f.cue()?;
         self.cue_verb(i, noun_test, f, info)
     }
 
+    #[inline(never)]
     fn cue_verb(&self, i: usize, noun_test: bool, f: Facts, info: CueInfo) -> Option<CueInfo> {
         if f.cap() && !self.title_case {
             let sentence_start = i == 0
