@@ -17,7 +17,6 @@
 //! 5. continuation: the speaker of the previous quotation (or cue sentence)
 //!    of the paragraph.
 
-use std::borrow::Cow;
 use std::ops::Range;
 
 use super::lexicon::{AsciiWord, CueInfo, Gender, Lexicon, PronounClass};
@@ -351,11 +350,71 @@ fn is_cap(w: &str) -> bool {
     }
 }
 
-fn lower(w: &str) -> Cow<'_, str> {
+/// `w` lower-cased when it has an upper-case character (`to_lowercase`),
+/// else `w` itself.
+fn lower(w: &str) -> Lower<'_> {
+    if w.is_ascii() {
+        if !w.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Lower::Borrowed(w);
+        }
+        if w.len() <= LOWER_INLINE {
+            let mut buf = [0; LOWER_INLINE];
+            buf[..w.len()].copy_from_slice(w.as_bytes());
+            buf.make_ascii_lowercase();
+            return Lower::Inline(buf, w.len() as u8);
+        }
+        return Lower::Owned(w.to_ascii_lowercase());
+    }
     if w.chars().any(char::is_uppercase) {
-        Cow::Owned(if w.is_ascii() { w.to_ascii_lowercase() } else { w.to_lowercase() })
+        Lower::Owned(w.to_lowercase())
     } else {
-        Cow::Borrowed(w)
+        Lower::Borrowed(w)
+    }
+}
+
+/// Longest ASCII word [`lower`] lower-cases on the stack, in bytes.
+const LOWER_INLINE: usize = 30;
+
+/// A word lower-cased by [`lower`]: borrowed when it has no upper case, on
+/// the stack when it is ASCII of up to [`LOWER_INLINE`] bytes (most
+/// capitalised words: no heap copy), else on the heap.
+enum Lower<'a> {
+    Borrowed(&'a str),
+    /// ASCII bytes and their number.
+    Inline([u8; LOWER_INLINE], u8),
+    Owned(String),
+}
+
+impl std::ops::Deref for Lower<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Lower::Borrowed(s) => s,
+            // ASCII lower-cased is ASCII: the check cannot fail.
+            Lower::Inline(b, n) => std::str::from_utf8(&b[..*n as usize]).unwrap_or_default(),
+            Lower::Owned(s) => s,
+        }
+    }
+}
+
+impl AsRef<str> for Lower<'_> {
+    fn as_ref(&self) -> &str {
+        self
+    }
+}
+
+impl PartialEq<&str> for Lower<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        **self == **other
+    }
+}
+
+impl Lower<'_> {
+    fn into_owned(self) -> String {
+        match self {
+            Lower::Owned(s) => s,
+            l => l.to_string(),
+        }
     }
 }
 
@@ -424,8 +483,11 @@ fn is_time_word(l: &str) -> bool {
 /// and byte length.
 fn pronoun_of(w: &str) -> Option<(PronounClass, usize)> {
     let base = w.split(['\'', '’']).next().unwrap_or(w);
-    let l = base.to_lowercase();
-    if !matches!(l.as_str(), "he" | "she" | "they" | "it" | "i" | "we" | "who" | "which") {
+    // `lower` equals `to_lowercase` here: a word it leaves alone (no
+    // upper case) that `to_lowercase` would change holds a title-case
+    // letter, which lower-cases to no ASCII.
+    let l = lower(base);
+    if !matches!(l.as_ref(), "he" | "she" | "they" | "it" | "i" | "we" | "who" | "which") {
         return None;
     }
     Some((super::lexicon::pronoun_class(&l)?, base.len()))
