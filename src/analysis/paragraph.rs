@@ -817,7 +817,8 @@ impl<'a> Ctx<'a> {
         let Some(w) = self.word(i) else { return false };
         // `Department of Justice`, `Center for American Progress`
         let org_of = || matches!(w, "of" | "for") && i > 0 && self.word(i - 1).is_some_and(|p| self.lex.is_org_head(p));
-        (CONNECTORS.contains(&w) || org_of()) && i > 0 && self.name_word(i - 1) && self.name_word(i + 1)
+        // Every connector has at most three bytes (a test checks).
+        ((w.len() <= 3 && CONNECTORS.contains(&w)) || org_of()) && i > 0 && self.name_word(i - 1) && self.name_word(i + 1)
     }
 
     /// Scan name runs over the whole paragraph, quotations included.
@@ -881,8 +882,10 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let mut t = None;
-        // The last word (possessive stripped) is an organisation head.
-        let org_run = self.word(b - 1).is_some_and(|w| self.lex.is_org_head(strip_possessive(w)));
+        // The last word, possessive stripped (a run of words only).
+        let last_w = strip_possessive(self.word(b - 1)?);
+        // … is an organisation head.
+        let org_run = self.lex.is_org_head(last_w);
         for k in a..b {
             self.word(k)?;
             if self.title_at(k) && k + 1 < b && !org_run {
@@ -890,7 +893,7 @@ impl<'a> Ctx<'a> {
             }
         }
         // `the Democratic nominee`: a lone modifier is no name.
-        if b - a == 1 && is_modifier_word(strip_possessive(self.word(a)?)) {
+        if b - a == 1 && is_modifier_word(last_w) {
             return None;
         }
         let name_start = t.map_or(a, |t| t + 1);
@@ -898,7 +901,6 @@ impl<'a> Ctx<'a> {
             return None;
         }
         let first_w = self.word(name_start)?;
-        let last_w = strip_possessive(self.word(b - 1)?);
         let start = self.toks[name_start].range.start;
         let last_start = self.toks[b - 1].range.start;
         let end = last_start + last_w.len();
@@ -1983,6 +1985,11 @@ mod tests {
 
     fn s(a: &str, b: Option<&str>) -> (String, Option<String>) {
         (a.to_string(), b.map(str::to_string))
+    }
+
+    #[test]
+    fn connectors_are_short() {
+        assert!(CONNECTORS.iter().all(|c| c.len() <= 3));
     }
 
     /// The facts of an ASCII word by the short path equal the general ones.
