@@ -283,13 +283,18 @@ const _: () = assert!(Facts::FROM_LEXICON & (Facts::CAP | Facts::NAME_LIKE | Fac
 
 /// Token-stream buffers kept from one paragraph to the next on each thread
 /// (rayon's workers analyse thousands of paragraphs each): the two token
-/// streams and their facts, the collapse map and the sentence numbers.
+/// streams and their facts, the collapse map, the sentence numbers and the
+/// quotation ranges and tokens (never more than the tokens).
 #[derive(Default)]
 struct Scratch {
     tokens: [Vec<Token>; 2],
     facts: [Vec<Facts>; 2],
     from: Vec<usize>,
     sent: Vec<u32>,
+    /// The quotations' byte ranges and the token of each in the
+    /// collapsed stream.
+    ranges: Vec<Range<usize>>,
+    quote_tok: Vec<usize>,
 }
 
 thread_local! {
@@ -538,8 +543,9 @@ const STOP_NOMINAL: &[&str] = &[
 /// Analyse one paragraph.
 pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
     let Marks { quotes: raw, stray_closers } = marks::scan(text);
-    let ranges: Vec<Range<usize>> = raw.iter().map(|q| q.range.clone()).collect();
-    let Scratch { tokens: [mut all, mut spare_toks], facts: [mut all_facts, mut spare_facts], mut from, sent } = Scratch::take();
+    let Scratch { tokens: [mut all, mut spare_toks], facts: [mut all_facts, mut spare_facts], mut from, sent, mut ranges, mut quote_tok } = Scratch::take();
+    ranges.clear();
+    ranges.extend(raw.iter().map(|q| q.range.clone()));
     // Every word, quotations not collapsed (for the name scan), then the
     // stream the attribution patterns read, with each quotation one token.
     tokenize_with(text, &[], &mut all, &mut all_facts, Facts::default(), |w, ascii| Facts::of_word(w, ascii, lex));
@@ -555,7 +561,8 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
         }
         (spare_toks, spare_facts, Some((all, all_facts)))
     };
-    let mut quote_tok = vec![0; raw.len()];
+    quote_tok.clear();
+    quote_tok.resize(raw.len(), 0);
     for (i, t) in toks.iter().enumerate() {
         if let Kind::Quote(q) = t.kind {
             quote_tok[q] = i;
@@ -644,9 +651,9 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
     let trailing_context = quotes.last().and_then(|q| q.attribution.as_ref().map(|a| (a.source, a.cue.clone())));
     let trailing_context = trailing_context.or_else(|| cx.colon_context());
     let dash_lead = cx.dash_lead();
-    let Ctx { toks, facts, uncollapsed, sent, names, sources, .. } = cx;
+    let Ctx { toks, facts, uncollapsed, sent, names, sources, quote_tok, .. } = cx;
     let (other_toks, other_facts) = uncollapsed.unwrap_or_default();
-    Scratch { tokens: [toks, other_toks], facts: [facts, other_facts], from, sent }.keep();
+    Scratch { tokens: [toks, other_toks], facts: [facts, other_facts], from, sent, ranges, quote_tok }.keep();
     ParaAnalysis {
         len: text.len(),
         quotes: quotes.into_boxed_slice(),
