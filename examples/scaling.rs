@@ -163,7 +163,7 @@ fn child(mb: usize, path: &str) {
         cpu = cpu.min(c);
     }
     println!(
-        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t-\t{}\t{}\t{}",
         len,
         best.as_secs_f64(),
         cpu,
@@ -171,7 +171,6 @@ fn child(mb: usize, path: &str) {
         key_name.as_secs_f64(),
         peak,
         quotes,
-        "-",
         typing_median.as_secs_f64(),
         typing_p90.as_secs_f64(),
         before,

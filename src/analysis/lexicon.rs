@@ -629,10 +629,10 @@ impl AsciiWord {
     /// The cue flags of a cue form.
     fn of_cue(f: CueForm) -> u16 {
         Self::CUE
-            | Self::WEAK * f.info.weak as u16
-            | Self::INVERTING * f.info.inverting as u16
-            | Self::PARTICIPLE * f.info.participle as u16
-            | Self::NOUN_LIKE * f.noun_like as u16
+            | (Self::WEAK * f.info.weak as u16)
+            | (Self::INVERTING * f.info.inverting as u16)
+            | (Self::PARTICIPLE * f.info.participle as u16)
+            | (Self::NOUN_LIKE * f.noun_like as u16)
     }
 
     fn has(self, flag: u16) -> bool {
@@ -896,7 +896,7 @@ impl Lexicon {
         let not_name = cap && self.not_names.may_hold_shape(shape) && self.not_names.map.contains_key(word);
         let cue = if self.cue_forms.may_hold_shape(shape) { self.cue_lowered(word) } else { None };
         AsciiWord(
-            AsciiWord::TITLE * title as u16 | AsciiWord::NOT_NAME * not_name as u16 | cue.map_or(0, AsciiWord::of_cue),
+            (AsciiWord::TITLE * title as u16) | (AsciiWord::NOT_NAME * not_name as u16) | cue.map_or(0, AsciiWord::of_cue),
         )
     }
 

@@ -237,7 +237,7 @@ impl Facts {
         let a = lex.ascii_word(w, cap);
         let name_like = cap && !a.not_name() && (!possessive || !lex.is_not_name(&w[..n - 2]));
         // The lexicon's flags are at the positions of ours.
-        Facts(a.0 & Self::FROM_LEXICON | Self::CAP * cap as u16 | Self::NAME_LIKE * name_like as u16 | Self::POSSESSIVE * possessive as u16)
+        Facts(a.0 & Self::FROM_LEXICON | (Self::CAP * cap as u16) | (Self::NAME_LIKE * name_like as u16) | (Self::POSSESSIVE * possessive as u16))
     }
 
     /// The facts of the word `w` (not empty).

@@ -54,7 +54,7 @@ enum Ascii {
     Newline,
     Punct,
     /// A byte of a non-ASCII character: decode it.
-    NonAscii,
+    Multibyte,
 }
 
 const fn ascii_class(b: u8) -> Ascii {
@@ -78,7 +78,7 @@ static ASCII_CLASS: [Ascii; 128] = {
 
 /// [`ASCII_CLASS`] over every byte value: one load classifies a byte.
 static BYTE_CLASS: [Ascii; 256] = {
-    let mut t = [Ascii::NonAscii; 256];
+    let mut t = [Ascii::Multibyte; 256];
     let mut i = 0;
     while i < 128 {
         t[i] = ascii_class(i as u8);
@@ -240,7 +240,7 @@ pub(crate) fn tokenize_with<F: Clone>(
                     continue;
                 }
                 Ascii::Word => b as char,
-                Ascii::NonAscii => {
+                Ascii::Multibyte => {
                     let c = char_at(text, i);
                     if c.is_whitespace() || c.is_control() {
                         i += c.len_utf8();
@@ -368,7 +368,7 @@ mod tests {
                     }
                     Ascii::Word => (b as char, true),
                     Ascii::Punct => (b as char, false),
-                    Ascii::NonAscii => unreachable!("ASCII_CLASS holds ASCII only"),
+                    Ascii::Multibyte => unreachable!("ASCII_CLASS holds ASCII only"),
                 }
             } else {
                 let c = match text[i..].chars().next() {
@@ -489,6 +489,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::single_range_in_vec_init)] // one quotation's range
     fn collapse_gives_up_when_a_word_crosses_a_quotation_edge() {
         let t = "a “b c” d";
         let q = [2..11];
