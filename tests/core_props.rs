@@ -381,3 +381,20 @@ proptest! {
         }
     }
 }
+
+/// A first analysis walks the coreference of each chunk of 1,024
+/// paragraphs while the next chunk is analysed (issue 5): it equals the
+/// analysis of the same text reached by one edit of an empty document,
+/// which walks every paragraph after all are analysed.
+#[test]
+fn first_analysis_walking_ahead_equals_a_walk_after() {
+    let text = long_document(180);
+    let mut first = Document::new(text.as_str(), Options::default());
+    let a = first.analysis();
+    assert!(a.paragraphs.len() > 3 * 1024, "several chunks: {}", a.paragraphs.len());
+    let mut edited = Document::new("", Options::default());
+    edited.analysis();
+    edited.edit(0..0, &text);
+    assert_eq!(a.as_ref(), edited.analysis().as_ref());
+    assert!(a.quotes.iter().filter(|q| q.attribution.is_some()).count() > 1000);
+}

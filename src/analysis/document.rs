@@ -513,19 +513,33 @@ impl Document {
     fn reanalyze_all(&mut self) {
         self.pending.clear();
         self.dirty = true;
-        self.pass.invalidate(0);
+        self.analysis = None;
         let mut ranges = Vec::new();
         split_paragraphs(&self.text, 0, &mut ranges);
         // Paragraphs are independent: analyse them on every core (rayon's
         // pool; a caller already inside it, like the command line, shares
-        // it). Results keep document order.
-        let (text, lexicon) = (&self.text, &self.lexicon);
-        self.paras = ranges
-            .into_par_iter()
-            .with_min_len(64)
-            .map(|r| Para { start: r.start, analysis: prepare(&text[r], lexicon) })
-            .collect();
-        self.analysis = None;
+        // it), a chunk at a time, while the document pass walks the
+        // coreference of the chunk before (that walk is sequential; this
+        // way it overlaps the parallel work). Results keep document order.
+        const CHUNK: usize = 1024;
+        let (text, lexicon, pass) = (&self.text, &self.lexicon, &mut self.pass);
+        pass.start_over();
+        let mut paras: Vec<Para> = Vec::with_capacity(ranges.len());
+        for chunk in ranges.chunks(CHUNK) {
+            let done = paras.len();
+            let (fresh, ()) = rayon::join(
+                || {
+                    chunk
+                        .par_iter()
+                        .with_min_len(64)
+                        .map(|r| Para { start: r.start, analysis: prepare(&text[r.clone()], lexicon) })
+                        .collect::<Vec<Para>>()
+                },
+                || pass.walk_ahead(text, &paras, done),
+            );
+            paras.extend(fresh);
+        }
+        self.paras = paras;
     }
 
     /// The current text.
@@ -704,8 +718,10 @@ impl Document {
         // starts afresh.
         let mut a = match self.analysis.take() {
             Some(a) => a,
+            // No analysis to update: a run from the top (which may have
+            // walked ahead during a first analysis).
             None => {
-                self.pass.invalidate(0);
+                self.pass.from_top();
                 Arc::new(Analysis::default())
             }
         };

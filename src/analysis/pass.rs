@@ -179,6 +179,10 @@ pub(super) struct Pass {
     remap: Vec<Id>,
     /// Paragraphs whose state is up to date (a prefix).
     valid: usize,
+    /// A run from paragraph 0 begun by [`Pass::walk_ahead`]: the
+    /// coreference walk has covered this many paragraphs (their mentions
+    /// are in `fresh`).
+    walked: Option<usize>,
     /// Scratch: the name mentions of the current paragraph.
     names: Vec<Id>,
 }
@@ -229,6 +233,40 @@ impl Pass {
     /// edited, inserted, removed or moved).
     pub(super) fn invalidate(&mut self, p: usize) {
         self.valid = self.valid.min(p);
+        if self.walked.is_some_and(|w| p < w) {
+            self.walked = None;
+        }
+    }
+
+    /// The next run goes from paragraph 0 (the analysis it updates is
+    /// empty), keeping a walk ahead begun by [`Pass::start_over`].
+    pub(super) fn from_top(&mut self) {
+        self.valid = 0;
+    }
+
+    /// Begin a run from paragraph 0 on a document being analysed for the
+    /// first time: forget everything; [`Pass::walk_ahead`] may then walk
+    /// paragraphs as they become ready.
+    pub(super) fn start_over(&mut self) {
+        self.valid = 0;
+        self.rewind(0);
+        self.marks.clear();
+        self.fresh.clear();
+        self.walked = Some(0);
+    }
+
+    /// Walk the coreference of paragraphs up to `to` (exclusive) of a run
+    /// begun by [`Pass::start_over`], while later paragraphs are still being
+    /// analysed: `paras` holds at least the first `to` final paragraphs.
+    /// [`Pass::run`] carries on from there. Does nothing otherwise.
+    pub(super) fn walk_ahead(&mut self, text: &str, paras: &[Para], to: usize) {
+        let Some(w) = self.walked else { return };
+        let to = to.min(paras.len());
+        let (mut events, mut speaking) = (Vec::new(), Vec::new());
+        for (pi, para) in paras.iter().enumerate().take(to).skip(w) {
+            self.walk_paragraph(text, pi, para, &mut events, &mut speaking);
+        }
+        self.walked = Some(to.max(w));
     }
 
     fn str(&self, s: Str) -> &str {
@@ -814,23 +852,37 @@ impl Pass {
         // Until the run completes, nothing is up to date (a panic half-way
         // must not leave a prefix that looks valid).
         self.valid = 0;
-        // The coreference walk from `k`.
-        self.rewind(k);
-        self.marks.truncate(k);
-        self.fresh.clear();
-        // Exact sizes, so that the state kept between edits has no spare
-        // capacity.
-        let rest = &paras[k..];
-        let new_mentions = rest.iter().map(|p| p.analysis.names.len() + p.analysis.sources.len()).sum();
-        self.fresh.reserve_exact(new_mentions);
-        if k == 0 {
-            self.marks.reserve_exact(rest.len());
-            self.mentions.reserve_exact(new_mentions);
-            self.sources.reserve_exact(rest.iter().map(|p| p.analysis.sources.len()).sum());
-        }
+        // The coreference walk from `k`, or from where a walk ahead of a
+        // first analysis stopped.
+        let walked = self.walked.take().filter(|&w| k == 0 && w <= n && self.marks.len() == w);
+        let from = match walked {
+            Some(w) => w,
+            None => {
+                self.rewind(k);
+                self.marks.truncate(k);
+                self.fresh.clear();
+                // Exact sizes, so that the state kept between edits has no
+                // spare capacity.
+                let rest = &paras[k..];
+                let new_mentions = rest.iter().map(|p| p.analysis.names.len() + p.analysis.sources.len()).sum();
+                self.fresh.reserve_exact(new_mentions);
+                if k == 0 {
+                    self.marks.reserve_exact(rest.len());
+                    self.mentions.reserve_exact(new_mentions);
+                    self.sources.reserve_exact(rest.iter().map(|p| p.analysis.sources.len()).sum());
+                }
+                k
+            }
+        };
         let (mut events, mut speaking) = (Vec::new(), Vec::new());
-        for (pi, para) in paras.iter().enumerate().skip(k) {
+        for (pi, para) in paras.iter().enumerate().skip(from) {
             self.walk_paragraph(text, pi, para, &mut events, &mut speaking);
+        }
+        if walked.is_some() {
+            // Grown chunk by chunk: no spare capacity kept.
+            self.marks.shrink_to_fit();
+            self.mentions.shrink_to_fit();
+            self.sources.shrink_to_fit();
         }
         // The quotation walk from `r`: paragraph `k - 1` may take a sign-off
         // from paragraph `k`.
