@@ -721,7 +721,7 @@ impl Document {
             // No analysis to update: a run from the top (which may have
             // walked ahead during a first analysis).
             None => {
-                self.pass.from_top();
+                self.pass.run_from_top();
                 Arc::new(Analysis::default())
             }
         };

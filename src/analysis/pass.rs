@@ -240,7 +240,7 @@ impl Pass {
 
     /// The next run goes from paragraph 0 (the analysis it updates is
     /// empty), keeping a walk ahead begun by [`Pass::start_over`].
-    pub(super) fn from_top(&mut self) {
+    pub(super) fn run_from_top(&mut self) {
         self.valid = 0;
     }
 
