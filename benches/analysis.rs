@@ -63,17 +63,10 @@ fn doc_of(mb: usize) -> (Document, usize) {
     (doc, at)
 }
 
-/// The start of a capitalised name near the middle of the text (typing
-/// inside a speaker's name changes coreference keys: the slow path).
+/// Inside a speaker's name in the second half ([`corpus::name_point`]).
 fn name_point(doc: &mut Document) -> usize {
     let a = doc.analysis();
-    let mid = doc.text().len() / 2;
-    let m = a
-        .mentions
-        .iter()
-        .find(|m| m.range.start >= mid && m.range.len() > 3)
-        .expect("a mention");
-    m.range.start + 1
+    corpus::name_point(doc.text(), &a).expect("a mention")
 }
 
 fn keystroke(c: &mut Criterion) {

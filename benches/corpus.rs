@@ -137,6 +137,16 @@ pub fn sized(base: &str, min_len: usize) -> String {
     out
 }
 
+/// A byte offset inside a speaker's name in the second half of `text`
+/// (after the first character of the first mention of four bytes or more
+/// that starts at or after the middle), where typing changes coreference
+/// keys and the document pass runs; `None` when there is no such mention.
+pub fn name_point(text: &str, a: &sayso::analysis::Analysis) -> Option<usize> {
+    let m = a.mentions.iter().find(|m| m.range.start >= text.len() / 2 && m.range.len() > 3)?;
+    let first = text[m.range.clone()].chars().next()?;
+    Some(m.range.start + first.len_utf8())
+}
+
 /// A byte offset near the middle of `text`, inside a paragraph that has
 /// words (a place where a writer types), on a char boundary.
 pub fn typing_point(text: &str) -> usize {

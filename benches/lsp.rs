@@ -82,11 +82,7 @@ fn position_conversion(c: &mut Criterion) {
 fn keystroke_to_diagnostics(c: &mut Criterion) {
     let base = corpus::reference();
     let text = corpus::sized(&base.text, 1_000_000);
-    let in_name = sayso::analysis::analyze(&text)
-        .mentions
-        .iter()
-        .find(|m| m.range.start >= text.len() / 2 && m.range.len() > 3)
-        .map_or(corpus::typing_point(&text), |m| m.range.start + 1);
+    let in_name = corpus::name_point(&text, &sayso::analysis::analyze(&text)).unwrap_or(corpus::typing_point(&text));
     for (name, at) in [("did_change_to_publish_diagnostics_1MB", corpus::typing_point(&text)), ("did_change_in_a_name_to_publish_diagnostics_1MB", in_name)] {
         keystrokes_at(c, name, text.clone(), at);
     }

@@ -48,14 +48,7 @@ fn main() {
             let mut d = Document::new(&text, Options::default());
             d.analysis();
             let at = if mode == "name" {
-                let a = d.analysis();
-                a.mentions
-                    .iter()
-                    .find(|m| m.range.start >= text.len() / 2 && m.range.len() > 3)
-                    .expect("mention")
-                    .range
-                    .start
-                    + 1
+                corpus::name_point(&text, &d.analysis()).expect("a mention")
             } else {
                 corpus::typing_point(&text)
             };

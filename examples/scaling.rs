@@ -20,6 +20,8 @@
 
 #[path = "../benches/corpus.rs"]
 mod corpus;
+#[path = "../tests/common/resident.rs"]
+mod resident;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -30,16 +32,7 @@ const MB: usize = 1_000_000;
 
 /// Resident-size figures of this process in kB: (current, peak).
 fn rss_kb() -> (u64, u64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
+    resident::resident_kb("self")
 }
 
 /// CPU time of this process (all threads, user + system) in seconds, from
@@ -106,13 +99,9 @@ fn child(mb: usize, path: &str) {
     // change: the document pass runs).
     let typing_point = corpus::typing_point(doc.text());
     let key = keystrokes(&mut doc, typing_point, keys);
-    let name_at = {
-        let a = doc.analysis();
-        a.mentions
-            .iter()
-            .find(|m| m.range.start >= len / 2 && m.range.len() > 3)
-            .map_or(typing_point, |m| m.range.start + 1)
-    };
+    let a = doc.analysis();
+    let name_at = corpus::name_point(doc.text(), &a).unwrap_or(typing_point);
+    drop(a);
     let key_name = keystrokes(&mut doc, name_at, if mb >= 100 { 5 } else { 41 });
     // A writer typing a new article at the end of the document, one char
     // at a time (names, cues and marks appear as they are typed, so some

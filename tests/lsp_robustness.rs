@@ -132,20 +132,6 @@ fn burst(shift: bool) {
     assert_eq!(c.wait_exit().code(), Some(0));
 }
 
-/// Peak and current resident size of process `pid` in kB (Linux).
-fn resident_kb(pid: u32) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    (field("VmHWM:"), field("VmRSS:"))
-}
-
 /// A 19 MB article: the seed article and varied paragraphs repeated.
 fn big_article(min_len: usize) -> String {
     let seed = std::fs::read_to_string(common::SEED).expect("seed article");
@@ -176,7 +162,7 @@ fn a_19_mb_document_stays_under_600_mb_resident() {
     c.change("file:///big.txt", 2, json!([{"range": {"start": {"line": l, "character": col}, "end": {"line": l, "character": col}}, "text": "x"}]));
     let second = c.diagnostics("file:///big.txt", 2);
     assert_eq!(first.len(), second.len());
-    let (peak_kb, _) = resident_kb(pid);
+    let (_, peak_kb) = common::resident::resident_kb(&pid.to_string());
     assert!(peak_kb > 0, "no /proc figures");
     assert!(
         peak_kb < 600 * 1024,

@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+pub mod resident;
+
 /// How long any single wait may take before the test fails (not a speed
 /// assertion: only a guard against hanging forever).
 pub const PATIENCE: Duration = Duration::from_secs(60);
