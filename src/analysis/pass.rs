@@ -262,11 +262,18 @@ impl Pass {
     pub(super) fn walk_ahead(&mut self, text: &str, paras: &[Para], to: usize) {
         let Some(w) = self.walked else { return };
         let to = to.min(paras.len());
-        let (mut events, mut speaking) = (Vec::new(), Vec::new());
-        for (pi, para) in paras.iter().enumerate().take(to).skip(w) {
-            self.walk_paragraph(text, pi, para, &mut events, &mut speaking);
-        }
+        self.walk(text, paras, w..to);
         self.walked = Some(to.max(w));
+    }
+
+    /// The coreference walk over paragraphs `range` of `paras`.
+    fn walk(&mut self, text: &str, paras: &[Para], range: std::ops::Range<usize>) {
+        let (mut events, mut speaking) = (Vec::new(), Vec::new());
+        for pi in range {
+            if let Some(para) = paras.get(pi) {
+                self.walk_paragraph(text, pi, para, &mut events, &mut speaking);
+            }
+        }
     }
 
     fn str(&self, s: Str) -> &str {
@@ -874,10 +881,7 @@ impl Pass {
                 k
             }
         };
-        let (mut events, mut speaking) = (Vec::new(), Vec::new());
-        for (pi, para) in paras.iter().enumerate().skip(from) {
-            self.walk_paragraph(text, pi, para, &mut events, &mut speaking);
-        }
+        self.walk(text, paras, from..n);
         if walked.is_some() {
             // Grown chunk by chunk: no spare capacity kept.
             self.marks.shrink_to_fit();
@@ -1010,37 +1014,37 @@ impl Pass {
             (Some(t), Some(f)) => set_str(t, f),
             (_, f) => *to = f.map(str::to_string),
         };
-        for &e in &touched {
-            let eb = self.entities[e];
-            let Some(x) = a.entities.get_mut(e) else { continue };
-            let cut = x.mentions.partition_point(|&m| m < m_cut);
+        // Bring entity `x` to `eb`, keeping its mentions below `m_keep`
+        // and quotations below `q_keep`.
+        let refresh = |x: &mut Entity, eb: &EntityBuild, m_keep: usize, q_keep: usize| {
+            let cut = x.mentions.partition_point(|&m| m < m_keep);
             x.mentions.truncate(cut);
-            let cut = x.quotes.partition_point(|&q| q < q_cut);
+            let cut = x.quotes.partition_point(|&q| q < q_keep);
             x.quotes.truncate(cut);
             set_str(&mut x.name, self.str(eb.name));
             set_opt(&mut x.description, eb.description.map(|d| self.str(d)));
             x.kind = eb.kind;
-            x.introduction = intro(&eb);
+            x.introduction = intro(eb);
+        };
+        for &e in &touched {
+            if let Some(x) = a.entities.get_mut(e) {
+                refresh(x, &self.entities[e], m_cut, q_cut);
+            }
         }
         a.entities.truncate(self.entities.len());
         for (e, eb) in self.entities.iter().enumerate().skip(e_cut) {
-            match a.entities.get_mut(e) {
-                Some(x) => {
-                    set_str(&mut x.name, self.str(eb.name));
-                    set_opt(&mut x.description, eb.description.map(|d| self.str(d)));
-                    x.kind = eb.kind;
-                    x.introduction = intro(eb);
-                    x.mentions.clear();
-                    x.quotes.clear();
-                }
-                None => a.entities.push(Entity {
-                    name: self.str(eb.name).to_string(),
-                    description: eb.description.map(|d| self.str(d).to_string()),
+            if e == a.entities.len() {
+                a.entities.push(Entity {
+                    name: String::new(),
+                    description: None,
                     kind: eb.kind,
-                    introduction: intro(eb),
+                    introduction: 0,
                     mentions: Vec::new(),
                     quotes: Vec::new(),
-                }),
+                });
+            }
+            if let Some(x) = a.entities.get_mut(e) {
+                refresh(x, eb, 0, 0);
             }
         }
         // Exact capacities: these lists stay until the entity changes.
