@@ -33,6 +33,15 @@ fn main() {
             let a = d.analysis();
             let names: usize = a.entities.iter().map(|e| e.name.len()).sum();
             println!("pass state bytes: {:?}", d.pass_heap_bytes());
+            let cache = d.cache_heap_bytes();
+            println!("cache bytes: {cache:?}");
+            let get = |k: &str| cache.iter().find(|x| x.0 == k).map_or(0, |x| x.1);
+            println!(
+                "cache per paragraph: {} bytes requested, {} with malloc's overhead, {:.1} blocks",
+                cache.iter().take_while(|x| x.0 != "blocks").map(|x| x.1).sum::<usize>() / a.paragraphs.len().max(1),
+                get("chunks") / a.paragraphs.len().max(1),
+                get("blocks") as f64 / a.paragraphs.len().max(1) as f64
+            );
             println!(
                 "bytes {} paragraphs {} quotes {} mentions {} entities {} (name bytes {}) findings {}",
                 text.len(),

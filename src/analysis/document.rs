@@ -2,7 +2,9 @@
 //!
 //! An article is a sequence of paragraphs (maximal runs of non-blank lines;
 //! a line of only white space, NBSP included, is blank; `\n`, `\r\n` and `\r`
-//! end lines). Per-paragraph results ([`ParaAnalysis`]) are cached; an edit
+//! end lines). Per-paragraph results ([`ParaAnalysis`], with their
+//! coreference keys) are cached, one compact block per paragraph
+//! ([`Cached`], `cache.rs`); an edit
 //! redoes only the paragraphs it touches (plus their two neighbours, whose
 //! boundaries it might change). When every paragraph kept its results up
 //! to offsets, the last analysis is shifted; otherwise the document-level
@@ -16,44 +18,17 @@ use std::sync::{Arc, OnceLock};
 
 use super::lexicon::Lexicon;
 use super::marks;
-use super::paragraph::{analyze_paragraph, NameRun, ParaAnalysis, SourceKind};
+use super::cache::{self, Cached};
+use super::paragraph::{analyze_paragraph, NameRun, ParaAnalysis};
 use super::pass::Pass;
 use super::rules;
 use super::{Analysis, Options};
 
+/// A paragraph: its start (document byte offset) and its cached results.
 #[derive(Debug, Clone)]
 pub(super) struct Para {
     pub(super) start: usize,
-    pub(super) analysis: Arc<Prepared>,
-}
-
-/// A paragraph's analysis plus the strings the document pass looks up,
-/// computed once when the paragraph is (re)analysed, so that the document
-/// pass, which runs after every edit over every paragraph, allocates and
-/// hashes no text.
-#[derive(Debug)]
-pub(super) struct Prepared {
-    pub(super) para: ParaAnalysis,
-    /// One per [`ParaAnalysis::names`].
-    pub(super) names: Box<[NameKeys]>,
-    /// One per [`ParaAnalysis::sources`].
-    pub(super) sources: Box<[SourceKeys]>,
-    /// The apposition of each source, white space collapsed.
-    pub(super) source_descriptions: Box<[Option<Box<str>>]>,
-}
-
-impl std::ops::Deref for Prepared {
-    type Target = ParaAnalysis;
-    fn deref(&self) -> &ParaAnalysis {
-        &self.para
-    }
-}
-
-/// A lookup key with its hash computed once ([`hash_with`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Key {
-    hash: u64,
-    text: Box<str>,
+    pub(super) analysis: Cached,
 }
 
 /// The process's key hasher: foldhash (`quality` variant) with a random
@@ -72,25 +47,13 @@ pub(super) struct Key {
 /// a wrong result. The `quality` variant adds one multiply so that every
 /// bit of the hash is mixed: the tables pass the hash through unchanged
 /// ([`PassThrough`]) and use both its low and its high bits.
-fn key_hasher() -> &'static foldhash::quality::RandomState {
+pub(super) fn key_hasher() -> &'static foldhash::quality::RandomState {
     static STATE: OnceLock<foldhash::quality::RandomState> = OnceLock::new();
     STATE.get_or_init(foldhash::quality::RandomState::default)
 }
 
-impl Key {
-    #[cfg(test)]
-    fn new(text: String) -> Self {
-        Key::with(key_hasher(), text)
-    }
-    fn with(hasher: &foldhash::quality::RandomState, text: String) -> Self {
-        Key { hash: hash_with(hasher, &text), text: text.into_boxed_str() }
-    }
-    pub(super) fn get(&self) -> KeyRef<'_> {
-        KeyRef { hash: self.hash, text: &self.text }
-    }
-}
-
-/// A borrowed [`Key`]: hashes as its precomputed hash, compares as text.
+/// A lookup key with its hash computed once ([`hash_with`]): hashes as
+/// its precomputed hash, compares as text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct KeyRef<'a> {
     pub(super) hash: u64,
@@ -123,41 +86,6 @@ impl std::hash::Hasher for PassThrough {
 }
 
 
-/// Coreference keys of one name run (32 bytes: one is kept per name of
-/// every paragraph).
-#[derive(Debug, PartialEq, Eq)]
-pub(super) struct NameKeys {
-    /// Hash of the full name: white space collapsed, `the ` before a `the`
-    /// organisation.
-    pub(super) full_hash: u64,
-    /// Hashes of the texts of [`NameRun::last`] and [`NameRun::first`].
-    pub(super) last_hash: u64,
-    pub(super) first_hash: u64,
-    /// The rarer texts, boxed apart (`None`: neither is there).
-    extra: Option<Box<NameExtra>>,
-}
-
-/// The texts of a [`NameKeys`] that most names do not have.
-#[derive(Debug, PartialEq, Eq)]
-struct NameExtra {
-    /// The full name when it differs from the name's bytes (`None`: the
-    /// text of [`NameRun::range`] as written, the usual case).
-    full_text: Option<Box<str>>,
-    /// The title or apposition, white space collapsed.
-    description: Option<Box<str>>,
-}
-
-impl NameKeys {
-    /// The full name when it differs from the name's bytes.
-    pub(super) fn full_text(&self) -> Option<&str> {
-        self.extra.as_ref()?.full_text.as_deref()
-    }
-    /// The title or apposition, white space collapsed.
-    pub(super) fn description(&self) -> Option<&str> {
-        self.extra.as_ref()?.description.as_deref()
-    }
-}
-
 /// [`hash_with`] and the process's hasher.
 #[cfg(test)]
 fn hash_str(s: &str) -> u64 {
@@ -168,7 +96,7 @@ fn hash_str(s: &str) -> u64 {
 /// text was built), with `hasher` (always [`key_hasher`]'s, fetched once
 /// per paragraph). Every key of the document pass is hashed here.
 #[inline]
-fn hash_with(hasher: &foldhash::quality::RandomState, s: &str) -> u64 {
+pub(super) fn hash_with(hasher: &foldhash::quality::RandomState, s: &str) -> u64 {
     // `write` alone, without the `0xff` terminator of `<str as Hash>`:
     // foldhash mixes the length in, and only whole keys are hashed.
     let mut h = hasher.build_hasher();
@@ -176,105 +104,23 @@ fn hash_with(hasher: &foldhash::quality::RandomState, s: &str) -> u64 {
     h.finish()
 }
 
-/// Coreference keys of one non-name source.
-#[derive(Debug, PartialEq, Eq)]
-pub(super) enum SourceKeys {
-    Name,
-    /// An unresolved pronoun's entity name and key.
-    Pronoun { name: Box<str>, key: Key },
-    Nominal { phrase_key: Key, name: Box<str>, document_head: bool },
+/// Analyse one paragraph (`text` is the paragraph) and cache its results
+/// with its keys. A paragraph of 4 GiB or more gets no results
+/// ([`cache::MAX_LEN`]): it is not analysed.
+fn prepare(text: &str, lexicon: &Lexicon) -> Cached {
+    if text.len() >= cache::MAX_LEN {
+        return cache::encode(&ParaAnalysis { len: text.len(), ..ParaAnalysis::default() }, text);
+    }
+    cache::encode(&analyze_paragraph(text, lexicon), text)
 }
 
-/// Analyse one paragraph (`text` is the paragraph) and prepare its keys.
-fn prepare(text: &str, lexicon: &Lexicon) -> Arc<Prepared> {
-    let para = analyze_paragraph(text, lexicon);
-    let hasher = key_hasher();
-    let names = para
-        .names
-        .iter()
-        .map(|n| {
-            let raw = &text[n.range.clone()];
-            let full_text = if n.org && n.with_the {
-                let mut t = String::with_capacity(4 + raw.len());
-                t.push_str("the ");
-                collapse_into(&mut t, raw);
-                Some(t.into_boxed_str())
-            } else if needs_collapse(raw) {
-                Some(collapse_ws(raw))
-            } else {
-                None
-            };
-            let description = n.description.as_ref().map(|d| collapse_ws(&text[d.clone()]));
-            // A one-word name is its own first and last word: hash it once.
-            let (last, first) = (n.last(), n.first());
-            let last_hash = hash_with(hasher, &text[last.clone()]);
-            let first_hash = if first == last { last_hash } else { hash_with(hasher, &text[first]) };
-            let full_hash = match &full_text {
-                Some(t) => hash_with(hasher, t),
-                None if n.range == last => last_hash,
-                None => hash_with(hasher, raw),
-            };
-            NameKeys {
-                full_hash,
-                last_hash,
-                first_hash,
-                extra: (full_text.is_some() || description.is_some()).then(|| Box::new(NameExtra { full_text, description })),
-            }
-        })
-        .collect();
-    let sources = para
-        .sources
-        .iter()
-        .map(|s| match &s.kind {
-            SourceKind::Name(_) => SourceKeys::Name,
-            SourceKind::Pronoun(..) => {
-                // The key is `pronoun:` and the name, built in one buffer.
-                const PREFIX: &str = "pronoun:";
-                let raw = &text[s.range.clone()];
-                let mut key = String::with_capacity(PREFIX.len() + raw.len());
-                key.push_str(PREFIX);
-                collapse_into(&mut key, raw);
-                lowercase_from(&mut key, PREFIX.len());
-                let name = Box::from(key.get(PREFIX.len()..).unwrap_or(""));
-                SourceKeys::Pronoun { name, key: Key::with(hasher, key) }
-            }
-            SourceKind::Nominal { key, .. } => {
-                const PREFIX: &str = "nominal:";
-                let raw = &text[s.range.clone()];
-                let mut phrase = String::with_capacity(raw.len());
-                collapse_into(&mut phrase, raw);
-                let has_preposition = phrase.split_whitespace().any(|w| matches!(w, "of" | "on" | "in" | "for" | "at" | "from" | "with"));
-                let document_head = is_document_head(key);
-                if document_head && phrase.split_whitespace().count() >= 3 && !has_preposition {
-                    // `the ministry statement` speaks for the ministry.
-                    if let Some(cut) = phrase.rfind(' ') {
-                        phrase.truncate(cut);
-                    }
-                }
-                // The key: `nominal:` and the phrase after its first word,
-                // lower-cased (the head noun's key for a one-word phrase).
-                let tail = phrase.split_once(' ').map(|x| x.1);
-                let mut phrase_key = String::with_capacity(PREFIX.len() + tail.map_or(key.len(), str::len));
-                phrase_key.push_str(PREFIX);
-                match tail {
-                    Some(t) => {
-                        phrase_key.push_str(t);
-                        lowercase_from(&mut phrase_key, PREFIX.len());
-                    }
-                    None => phrase_key.push_str(key),
-                }
-                let mut name = phrase;
-                if matches!(name.as_bytes().first(), Some(b'T' | b'A' | b'O')) {
-                    if let Some(first) = name.get_mut(..1) {
-                        first.make_ascii_lowercase();
-                    }
-                }
-                SourceKeys::Nominal { phrase_key: Key::with(hasher, phrase_key), name: name.into_boxed_str(), document_head }
-            }
-        })
-        .collect();
-    let source_descriptions = para.sources.iter().map(|s| s.description.as_ref().map(|d| collapse_ws(&text[d.clone()]))).collect();
-    Arc::new(Prepared { para, names, sources, source_descriptions })
+/// See [`Document::cache_heap_bytes`].
+fn cache_heap_bytes(paras: &Vec<Para>) -> Vec<(&'static str, usize)> {
+    let chunk = |n: usize| ((n + 8 + 15) & !15).max(32);
+    let list = paras.capacity() * std::mem::size_of::<Para>();
+    let blocks: usize = paras.iter().map(|p| p.analysis.heap_bytes()).sum();
+    let chunks = chunk(list) + paras.iter().map(|p| chunk(p.analysis.heap_bytes())).sum::<usize>();
+    vec![("paragraph list", list), ("per-paragraph blocks", blocks), ("blocks", paras.len() + 1), ("chunks", chunks)]
 }
 
 /// An article kept for incremental reanalysis.
@@ -408,10 +254,10 @@ fn shifted_para(pa: &ParaAnalysis, base: usize, shift: &Shift) -> Option<ParaAna
     };
     Some(ParaAnalysis {
         len: m(*len)?,
-        quotes: out_quotes.into_boxed_slice(),
-        stray_closers: out_strays.into_boxed_slice(),
-        names: out_names.into_boxed_slice(),
-        sources: out_sources.into_boxed_slice(),
+        quotes: out_quotes,
+        stray_closers: out_strays,
+        names: out_names,
+        sources: out_sources,
         opens_with: *opens_with,
         dash_lead,
         trailing_context,
@@ -553,6 +399,15 @@ impl Document {
         self.pass.heap_bytes()
     }
 
+    /// Heap bytes of the cached per-paragraph results, by part, as
+    /// requested from the allocator, then `blocks` (the number of
+    /// allocations) and `chunks` (the bytes glibc's malloc takes for them:
+    /// 8 bytes of header, rounded up to 16, at least 32 each).
+    #[doc(hidden)]
+    pub fn cache_heap_bytes(&self) -> Vec<(&'static str, usize)> {
+        cache_heap_bytes(&self.paras)
+    }
+
     /// The options in force.
     pub fn options(&self) -> &Options {
         &self.options
@@ -579,7 +434,7 @@ impl Document {
         // Affected old paragraphs: the one containing or before `s` and the
         // one containing or after `e`, each widened by one neighbour.
         let n = self.paras.len();
-        let end_of = |p: &Para| p.start + p.analysis.len;
+        let end_of = |p: &Para| p.start + p.analysis.len();
         let a = self.paras.partition_point(|p| p.start <= s).saturating_sub(1);
         let lo = a.saturating_sub(1);
         let b = self.paras.partition_point(|p| end_of(p) < e);
@@ -615,7 +470,7 @@ impl Document {
             });
             let after = || {
                 let old_start = (r.start as isize - delta) as usize;
-                at(old_start).filter(|p| p.start > e && r.start > new_after && p.analysis.len == r.len())
+                at(old_start).filter(|p| p.start > e && r.start > new_after && p.analysis.len() == r.len())
             };
             let analysis = match before.or_else(after) {
                 Some(p) => p.analysis.clone(),
@@ -630,19 +485,22 @@ impl Document {
             && fresh.len() == region.len()
             && region.iter().zip(&fresh).all(|(old, new)| {
                 shift.map(old.start) == Some(new.start)
-                    && (Arc::ptr_eq(&old.analysis, &new.analysis)
-                        || (!touches_keys(&old.analysis.para, old.start, s, e)
-                            && old.analysis.names == new.analysis.names
-                            && old.analysis.sources == new.analysis.sources
-                            && old.analysis.source_descriptions == new.analysis.source_descriptions
-                            && shifted_para(&old.analysis.para, old.start, &shift).as_ref() == Some(&new.analysis.para)))
+                    && (Cached::same(&old.analysis, &new.analysis) || {
+                        // Equal up to the shift, keys included (decoded:
+                        // only for the few paragraphs the edit redid).
+                        let (o, n) = (old.analysis.decode(), new.analysis.decode());
+                        !touches_keys(&o.para, old.start, s, e)
+                            && o.names == n.names
+                            && o.sources == n.sources
+                            && shifted_para(&o.para, old.start, &shift).as_ref() == Some(&n.para)
+                    })
             });
         // The first paragraph whose start or results changed: the document
         // pass state before it stays valid.
         let first_changed = region
             .iter()
             .zip(&fresh)
-            .position(|(old, new)| old.start != new.start || !Arc::ptr_eq(&old.analysis, &new.analysis))
+            .position(|(old, new)| old.start != new.start || !Cached::same(&old.analysis, &new.analysis))
             .unwrap_or(region.len().min(fresh.len()));
         self.pass.invalidate(first_old + first_changed);
         if same_up_to_shift {
@@ -738,7 +596,7 @@ impl Document {
 /// Would [`collapse_ws`] change `s`? (White space as in
 /// `char::is_whitespace`: leading, trailing, doubled, or other than ` `.)
 /// One pass over the bytes; only non-ASCII characters are decoded.
-fn needs_collapse(s: &str) -> bool {
+pub(super) fn needs_collapse(s: &str) -> bool {
     let b = s.as_bytes();
     let mut prev_space = true;
     let mut i = 0;
@@ -778,7 +636,7 @@ fn needs_collapse(s: &str) -> bool {
 
 /// Append the words of `s` (split on `char::is_whitespace`) to `out`,
 /// joined by single spaces.
-fn collapse_into(out: &mut String, s: &str) {
+pub(super) fn collapse_into(out: &mut String, s: &str) {
     if !needs_collapse(s) {
         out.push_str(s);
         return;
@@ -794,7 +652,7 @@ fn collapse_into(out: &mut String, s: &str) {
 
 /// Lower-case `s` from byte `from` on (a character boundary) as
 /// `str::to_lowercase` does; in place when that part is ASCII.
-fn lowercase_from(s: &mut String, from: usize) {
+pub(super) fn lowercase_from(s: &mut String, from: usize) {
     let Some(tail) = s.get_mut(from..) else {
         return;
     };
@@ -809,6 +667,7 @@ fn lowercase_from(s: &mut String, from: usize) {
 
 /// `s` with its white space collapsed ([`collapse_into`]), in one
 /// allocation of the exact size when nothing collapses.
+#[cfg(test)]
 fn collapse_ws(s: &str) -> Box<str> {
     if !needs_collapse(s) {
         return Box::from(s);
@@ -818,7 +677,7 @@ fn collapse_ws(s: &str) -> Box<str> {
     out.into_boxed_str()
 }
 
-fn is_document_head(key: &str) -> bool {
+pub(super) fn is_document_head(key: &str) -> bool {
     matches!(
         key,
         "statement" | "statements" | "readout" | "release" | "report" | "memo" | "letter" | "email"
@@ -878,7 +737,6 @@ mod tests {
         let built = format!("the {}", "Kremlin");
         assert_eq!(hash_str(&built), hash_str("the Kremlin"));
         assert_ne!(hash_str("the Kremlin"), hash_str("the Kremlin "));
-        assert_eq!(Key::new("pronoun:he".to_string()).get(), KeyRef { hash: hash_str("pronoun:he"), text: "pronoun:he" });
     }
 
     #[test]

@@ -16,6 +16,7 @@
 
 use std::ops::Range;
 
+mod cache;
 mod document;
 mod lexicon;
 mod marks;

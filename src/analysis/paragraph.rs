@@ -30,8 +30,8 @@ const WINDOW: usize = 40;
 
 /// A capitalised name run: `former UN Ambassador John Bolton`.
 ///
-/// 56 bytes: one is cached for every name of every paragraph, so the first
-/// and last words are kept as lengths (they start and end the name).
+/// The first and last words are kept as lengths (they start and end the
+/// name). The cache keeps it in compact form (`cache.rs`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct NameRun {
     /// The name proper, without titles or possessive `’s`.
@@ -121,12 +121,12 @@ pub(crate) struct ParaQuote {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct ParaAnalysis {
     pub len: usize,
-    // Boxed slices, not vectors: cached per paragraph until it is edited,
-    // so no spare capacity and 8 bytes less each.
-    pub quotes: Box<[ParaQuote]>,
-    pub stray_closers: Box<[(usize, char)]>,
-    pub names: Box<[NameRun]>,
-    pub sources: Box<[Source]>,
+    // Vectors: this is the wide form, encoded into one compact block for
+    // the cache (`cache.rs`) and dropped.
+    pub quotes: Vec<ParaQuote>,
+    pub stray_closers: Vec<(usize, char)>,
+    pub names: Vec<NameRun>,
+    pub sources: Vec<Source>,
     /// The paragraph's first non-space character opens a quotation of this
     /// family.
     pub opens_with: Option<Family>,
@@ -656,10 +656,10 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
     Scratch { tokens: [toks, other_toks], facts: [facts, other_facts], from, sent, ranges, quote_tok }.keep();
     ParaAnalysis {
         len: text.len(),
-        quotes: quotes.into_boxed_slice(),
-        stray_closers: stray_closers.into_boxed_slice(),
-        names: names.into_boxed_slice(),
-        sources: sources.into_boxed_slice(),
+        quotes,
+        stray_closers,
+        names,
+        sources,
         opens_with,
         dash_lead,
         trailing_context,

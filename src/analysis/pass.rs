@@ -20,10 +20,11 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-use super::document::{KeyRef, Para, PassThrough, Prepared, SourceKeys};
+use super::cache::{NameView, SourceRef};
+use super::document::{KeyRef, Para, PassThrough};
 use super::lexicon::{Gender, PronounClass};
 use super::marks::{self, Family};
-use super::paragraph::{How, NameRun, ParaAnalysis, SourceKind};
+use super::paragraph::How;
 use super::rules;
 use super::{Analysis, Attribution, Entity, EntityKind, Mention, MentionKind, Method, Quote};
 
@@ -471,13 +472,13 @@ impl Pass {
 
     /// Coreference for one name mention of paragraph `p`; returns the
     /// mention id.
-    fn name(&mut self, text: &str, base: usize, n: &NameRun, keys: &super::document::NameKeys, speaks: bool, p: u32) -> usize {
-        let range = base + n.range.start..base + n.range.end;
-        let full_text = KeyRef { hash: keys.full_hash, text: keys.full_text().unwrap_or(&text[range.clone()]) };
-        let last = KeyRef { hash: keys.last_hash, text: &text[base + n.last().start..base + n.last().end] };
-        let first = KeyRef { hash: keys.first_hash, text: &text[base + n.first().start..base + n.first().end] };
+    fn name(&mut self, text: &str, base: usize, para: &str, n: &NameView<'_>, speaks: bool, p: u32) -> usize {
+        let range = base + n.range().start..base + n.range().end;
+        let full_text = KeyRef { hash: n.full_hash(), text: n.full_text(text, base).unwrap_or(&text[range.clone()]) };
+        let last = KeyRef { hash: n.last_hash(), text: &text[base + n.last().start..base + n.last().end] };
+        let first = KeyRef { hash: n.first_hash(), text: &text[base + n.first().start..base + n.first().end] };
         let m = self.mentions.len();
-        let kind = if n.org {
+        let kind = if n.org() {
             EntityKind::Organization
         } else {
             EntityKind::Person
@@ -486,7 +487,7 @@ impl Pass {
         let full_i = self.by_full.find(&self.strings, full_text);
         let last_i = self.by_last.find(&self.strings, last);
         let value = |t: &KeyTable, i: Option<Id>| i.map(|i| t.entries[i as usize].value as usize);
-        let e = if n.words >= 2 && !n.org {
+        let e = if n.words() >= 2 && !n.org() {
             if let Some(e) = value(&self.by_full, full_i) {
                 e
             } else if let Some(e) = value(&self.by_last, last_i)
@@ -501,70 +502,70 @@ impl Pass {
                 e
             } else {
                 let s = self.push_str(full_text.text);
-                let e = self.new_entity(s, kind, n.gender, true, m, p);
+                let e = self.new_entity(s, kind, n.gender(), true, m, p);
                 self.insert_new(Table::Full, full_text.hash, s, e);
                 e
             }
-        } else if n.words >= 2 {
+        } else if n.words() >= 2 {
             match value(&self.by_full, full_i) {
                 Some(e) => e,
                 None => {
                     let s = self.push_str(full_text.text);
-                    let e = self.new_entity(s, kind, n.gender, true, m, p);
+                    let e = self.new_entity(s, kind, n.gender(), true, m, p);
                     self.insert_new(Table::Full, full_text.hash, s, e);
                     e
                 }
             }
         } else {
             let found = value(&self.by_last, last_i)
-                .or_else(|| if n.honorific { None } else { self.get(Table::First, first) })
+                .or_else(|| if n.honorific() { None } else { self.get(Table::First, first) })
                 .or_else(|| value(&self.by_full, full_i));
             match found {
                 Some(e) => e,
                 None => {
                     let s = self.push_str(full_text.text);
-                    let e = self.new_entity(s, kind, n.gender, false, m, p);
+                    let e = self.new_entity(s, kind, n.gender(), false, m, p);
                     self.insert_new(Table::Full, full_text.hash, s, e);
                     e
                 }
             }
         };
         match last_i {
-            Some(i) if n.words >= 2 => self.set_at(Table::Last, i, e),
+            Some(i) if n.words() >= 2 => self.set_at(Table::Last, i, e),
             Some(_) => {}
             None => {
                 let s = self.push_str(last.text);
                 self.insert_new(Table::Last, last.hash, s, e);
             }
         }
-        if n.words >= 2 && !n.org && self.by_first.find(&self.strings, first).is_none() {
+        if n.words() >= 2 && !n.org() && self.by_first.find(&self.strings, first).is_none() {
             let s = self.push_str(first.text);
             self.insert_new(Table::First, first.hash, s, e);
         }
-        if self.entities[e].gender == Gender::Unknown && n.gender != Gender::Unknown {
-            self.ent(e, p).gender = n.gender;
+        if self.entities[e].gender == Gender::Unknown && n.gender() != Gender::Unknown {
+            self.ent(e, p).gender = n.gender();
         }
         // `Kremlin` in a headline, `the Kremlin` in the text: the article's
         // own form names the entity.
-        if n.org && n.with_the && self.str(self.entities[e].name) == strip_the(full_text.text) {
+        if n.org() && n.with_the() && self.str(self.entities[e].name) == strip_the(full_text.text) {
             let s = self.push_str(full_text.text);
             self.ent(e, p).name = s;
         }
-        if n.person && self.entities[e].kind != EntityKind::Organization && self.entities[e].kind != EntityKind::Person {
+        if n.person() && self.entities[e].kind != EntityKind::Organization && self.entities[e].kind != EntityKind::Person {
             self.ent(e, p).kind = EntityKind::Person;
         }
-        if !n.org && (n.person || n.words >= 2 || speaks) && !self.entities[e].person_evidence {
+        if !n.org() && (n.person() || n.words() >= 2 || speaks) && !self.entities[e].person_evidence {
             self.ent(e, p).person_evidence = true;
         }
         if self.entities[e].description.is_none() {
-            if let Some(d) = keys.description() {
+            if let Some(d) = n.description(para) {
                 let s = self.push_str(d);
                 self.ent(e, p).description = Some(s);
             }
         }
-        let mkind = if n.honorific && n.words == 1 {
+        let mkind = if n.honorific() && n.words() == 1 {
             MentionKind::Honorific
-        } else if n.words >= 2 || n.org {
+        } else if n.words() >= 2 || n.org() {
             MentionKind::Name
         } else {
             MentionKind::Surname
@@ -603,54 +604,52 @@ impl Pass {
             strings: id(self.strings.len()),
             sources: id(self.sources.len()),
         });
-        let prep: &Prepared = &para.analysis;
-        let pa: &ParaAnalysis = &prep.para;
+        let pa = para.analysis.view();
         let base = para.start;
+        let para_text = text.get(base..base + pa.len()).unwrap_or("");
+        let (n_names, n_sources) = (pa.names_len(), pa.sources_len());
         let mut names = std::mem::take(&mut self.names);
         names.clear();
-        names.resize(pa.names.len(), NONE);
+        names.resize(n_names, NONE);
         let first_source = self.sources.len();
-        self.sources.resize(first_source + pa.sources.len(), (NONE, NONE));
+        self.sources.resize(first_source + n_sources, (NONE, NONE));
         // Events: names and non-name sources, by position. Sorted by end, so
         // that a name inside a nominal (`the Kremlin statement`) is resolved
         // before the nominal.
         events.clear();
-        events.extend(pa.names.iter().enumerate().map(|(i, n)| (n.range.end, false, i)));
-        events.extend(
-            pa.sources
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| !matches!(s.kind, SourceKind::Name(_)))
-                .map(|(i, s)| (s.range.end, true, i)),
-        );
-        events.sort_unstable();
+        events.extend((0..n_names).map(|i| (pa.name_range(i).end, false, i)));
         // Names used as a source in this paragraph (evidence of a person).
         speaking.clear();
-        speaking.resize(pa.names.len(), false);
-        for s in &pa.sources {
-            if let SourceKind::Name(n) = s.kind {
-                if let Some(x) = speaking.get_mut(n) {
-                    *x = true;
+        speaking.resize(n_names, false);
+        for i in 0..n_sources {
+            let s = pa.source(i);
+            match s.kind() {
+                SourceRef::Name(n) => {
+                    if let Some(x) = speaking.get_mut(n) {
+                        *x = true;
+                    }
                 }
+                _ => events.push((s.range().end, true, i)),
             }
         }
+        events.sort_unstable();
         let name_entity = |this: &Self, names: &[Id], i: usize| -> Option<usize> {
             names.get(i).filter(|&&x| x != NONE).map(|&x| this.mentions[x as usize].entity as usize)
         };
         for &(_, is_source, i) in events.iter() {
             if !is_source {
-                let m = self.name(text, base, &pa.names[i], &prep.names[i], speaking[i], p);
+                let m = self.name(text, base, para_text, &pa.name(i), speaking[i], p);
                 names[i] = id(m);
                 continue;
             }
-            let s = &pa.sources[i];
-            let range = base + s.range.start..base + s.range.end;
+            let s = pa.source(i);
+            let range = base + s.range().start..base + s.range().end;
             let m = self.mentions.len();
-            match (&s.kind, &prep.sources[i]) {
-                (SourceKind::Pronoun(pc, antecedent), SourceKeys::Pronoun { name, key }) => {
+            match s.kind() {
+                SourceRef::Pronoun(pc, antecedent) => {
                     let resolved = match (pc, antecedent) {
-                        (PronounClass::Relative, Some(a)) if name_entity(self, &names, *a).is_some() => name_entity(self, &names, *a),
-                        _ => self.resolve(*pc),
+                        (PronounClass::Relative, Some(a)) if name_entity(self, &names, a).is_some() => name_entity(self, &names, a),
+                        _ => self.resolve(pc),
                     };
                     let (e, ante) = match resolved {
                         Some(e) => {
@@ -668,12 +667,13 @@ impl Pass {
                             (e, ante)
                         }
                         None => {
-                            let e = match self.get(Table::Nominal, key.get()) {
+                            let key = s.key();
+                            let e = match self.get(Table::Nominal, key) {
                                 Some(e) => e,
                                 None => {
-                                    let s = self.push_str(name);
+                                    let s = self.push_str(s.name());
                                     let e = self.new_entity(s, EntityKind::Anonymous, Gender::Unknown, false, m, p);
-                                    self.insert(Table::Nominal, key.get(), e);
+                                    self.insert(Table::Nominal, key, e);
                                     e
                                 }
                             };
@@ -683,18 +683,19 @@ impl Pass {
                     self.push_mention(Mention { range, entity: e, kind: MentionKind::Pronoun });
                     self.sources[first_source + i] = (id(m), ante);
                 }
-                (SourceKind::Nominal { definite, owner, .. }, SourceKeys::Nominal { phrase_key, name, document_head }) => {
-                    let owner_entity = owner.and_then(|o| name_entity(self, &names, o)).filter(|_| s.range.end > 0);
-                    let e = if let (Some(oe), true) = (owner_entity, *document_head) {
+                SourceRef::Nominal { definite, owner, document_head } => {
+                    let owner_entity = owner.and_then(|o| name_entity(self, &names, o)).filter(|_| s.range().end > 0);
+                    let e = if let (Some(oe), true) = (owner_entity, document_head) {
                         oe
                     } else {
-                        match self.get(Table::Nominal, phrase_key.get()).filter(|_| *definite) {
+                        let phrase_key = s.key();
+                        match self.get(Table::Nominal, phrase_key).filter(|_| definite) {
                             Some(e) => e,
                             None => {
-                                let kind = if *definite { EntityKind::Organization } else { EntityKind::Anonymous };
-                                let s = self.push_str(name);
+                                let kind = if definite { EntityKind::Organization } else { EntityKind::Anonymous };
+                                let s = self.push_str(s.name());
                                 let e = self.new_entity(s, kind, Gender::Unknown, false, m, p);
-                                self.insert(Table::Nominal, phrase_key.get(), e);
+                                self.insert(Table::Nominal, phrase_key, e);
                                 e
                             }
                         }
@@ -703,14 +704,15 @@ impl Pass {
                     self.touch(e, m, p);
                     self.sources[first_source + i] = (id(m), NONE);
                 }
-                _ => {}
+                SourceRef::Name(_) => {}
             }
         }
-        for (i, s) in pa.sources.iter().enumerate() {
-            if let SourceKind::Name(n) = s.kind {
+        for i in 0..n_sources {
+            let s = pa.source(i);
+            if let SourceRef::Name(n) = s.kind() {
                 self.sources[first_source + i] = (names.get(n).copied().unwrap_or(NONE), NONE);
             }
-            if let Some(d) = &prep.source_descriptions[i] {
+            if let Some(d) = s.description_text(para_text) {
                 let m = self.sources[first_source + i].0;
                 if let Some(e) = self.mentions.get(m as usize).map(|m| m.entity as usize) {
                     if self.entities[e].description.is_none() {
@@ -735,11 +737,14 @@ impl Pass {
     /// has passed paragraph `pi + 1`, whose sign-off it may use).
     fn quote_paragraph(&mut self, pi: usize, paras: &[Para], state: &mut Mark2) {
         let p = &paras[pi];
-        let pa = &p.analysis;
+        let pa = p.analysis.view();
         let base = p.start;
         let first_id = self.quotes.len();
-        let next = paras.get(pi + 1).map(|n| &n.analysis);
-        for (qi, pq) in pa.quotes.iter().enumerate() {
+        let next = paras.get(pi + 1).map(|n| n.analysis.view());
+        let n_quotes = pa.quotes_len();
+        let mut prev_line_piece = false;
+        for qi in 0..n_quotes {
+            let pq = pa.quote(qi);
             let id = self.quotes.len();
             let raw = &pq.raw;
             let mut continues = None;
@@ -750,9 +755,10 @@ impl Pass {
                     }
                 }
             }
-            if qi > 0 && pa.quotes[qi - 1].raw.line_piece {
+            if qi > 0 && prev_line_piece {
                 continues = Some(id - 1);
             }
+            prev_line_piece = raw.line_piece;
             let mut attribution = pq.attribution.as_ref().and_then(|la| {
                 let (m, ante) = self.source(pi, la.source)?;
                 let entity = self.mentions[m].entity as usize;
@@ -785,7 +791,7 @@ impl Pass {
             }
             if attribution.is_none() && pq.kind != super::QuoteKind::Scare {
                 // A sign-off on the next paragraph: `— Jane Roe`.
-                if let Some((s, cue)) = next.and_then(|n| n.dash_lead.clone()) {
+                if let Some((s, cue)) = next.and_then(|n| n.dash_lead()) {
                     let nb = paras[pi + 1].start;
                     if let Some((m, _)) = self.source(pi + 1, s) {
                         attribution = Some(Attribution {
@@ -798,10 +804,10 @@ impl Pass {
                 }
             }
             let open_at_end = raw.close.is_none();
-            let is_last = qi + 1 == pa.quotes.len();
+            let is_last = qi + 1 == n_quotes;
             let continued_next = open_at_end
                 && (raw.line_piece
-                    || (is_last && next.is_some_and(|n| n.opens_with.is_some() && n.opens_with == marks::family(raw.open))));
+                    || (is_last && next.is_some_and(|n| n.opens_with().is_some() && n.opens_with() == marks::family(raw.open))));
             let unclosed = open_at_end && (raw.broken || !continued_next);
             self.quotes.push(Quote {
                 range: base + raw.range.start..base + raw.range.end,
@@ -816,10 +822,11 @@ impl Pass {
             });
         }
         state.carry = None;
-        if pa.quotes.is_empty() || pa.quotes.last().is_some_and(|q| q.raw.range.end < pa.len) {
-            if let Some((s, cue)) = &pa.trailing_context {
+        if pa.quotes_end().is_none_or(|end| end < pa.len()) {
+            if let Some((s, cue)) = &pa.trailing_context() {
                 if let Some((m, ante)) = self.source(pi, *s) {
-                    if pa.quotes.last().is_none_or(|q| q.attribution.as_ref().is_none_or(|a| a.source != *s)) {
+                    let last = n_quotes.checked_sub(1).map(|q| pa.quote(q));
+                    if last.is_none_or(|q| q.attribution.as_ref().is_none_or(|a| a.source != *s)) {
                         state.carry = Some(Box::new(Attribution {
                             entity: self.mentions[m].entity as usize,
                             mention: m,
@@ -833,7 +840,7 @@ impl Pass {
                 }
             }
         }
-        if !pa.quotes.is_empty() && state.carry.is_none() {
+        if n_quotes > 0 && state.carry.is_none() {
             let last = self.quotes.len() - 1;
             state.prev_last = id(last);
             state.prev_open_family = if self.quotes[last].close.is_none() && !self.quotes[last].unclosed {
@@ -871,12 +878,12 @@ impl Pass {
                 // Exact sizes, so that the state kept between edits has no
                 // spare capacity.
                 let rest = &paras[k..];
-                let new_mentions = rest.iter().map(|p| p.analysis.names.len() + p.analysis.sources.len()).sum();
+                let new_mentions = rest.iter().map(|p| p.analysis.names_len() + p.analysis.sources_len()).sum();
                 self.fresh.reserve_exact(new_mentions);
                 if k == 0 {
                     self.marks.reserve_exact(rest.len());
                     self.mentions.reserve_exact(new_mentions);
-                    self.sources.reserve_exact(rest.iter().map(|p| p.analysis.sources.len()).sum());
+                    self.sources.reserve_exact(rest.iter().map(|p| p.analysis.sources_len()).sum());
                 }
                 k
             }
@@ -898,7 +905,7 @@ impl Pass {
         self.marks2.truncate(r);
         self.quotes.truncate(state.quotes as usize);
         if r == 0 {
-            self.quotes.reserve_exact(paras.iter().map(|p| p.analysis.quotes.len()).sum());
+            self.quotes.reserve_exact(paras.iter().map(|p| p.analysis.quotes_len()).sum());
             self.marks2.reserve_exact(n);
         }
         for pi in r..n {
@@ -1130,10 +1137,17 @@ impl Pass {
         }
         // Paragraphs, stray closers and findings.
         a.paragraphs.truncate(r);
-        a.paragraphs.extend(paras[r..].iter().map(|p| p.start..p.start + p.analysis.len));
+        a.paragraphs.extend(paras[r..].iter().map(|p| p.start..p.start + p.analysis.len()));
         let strays: Vec<(usize, char)> = paras
             .iter()
-            .flat_map(|p| p.analysis.stray_closers.iter().map(move |&(o, c)| (p.start + o, c)))
+            .filter(|p| p.analysis.strays_len() > 0)
+            .flat_map(|p| {
+                let v = p.analysis.view();
+                (0..v.strays_len()).map(move |i| {
+                    let (o, c) = v.stray(i);
+                    (p.start + o, c)
+                })
+            })
             .collect();
         a.findings = rules::run(text, a, &strays);
         strays
