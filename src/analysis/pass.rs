@@ -155,8 +155,8 @@ pub(super) struct Pass {
     by_last: KeyTable,
     by_first: KeyTable,
     by_nominal: KeyTable,
-    /// Recently mentioned entities, newest last (at most 16).
-    recent: Vec<Id>,
+    /// Recently mentioned entities, newest last (at most [`RECENT`]).
+    recent: Recent,
     /// Every mention's entity and kind, in pass order (document order but
     /// within a paragraph, where a name inside a nominal comes first).
     mentions: Vec<PassMention>,
@@ -189,6 +189,74 @@ pub(super) struct Pass {
 }
 
 const RECENT: usize = 16;
+
+/// The [`RECENT`] most recently mentioned distinct entities, newest last:
+/// the candidates of pronoun resolution. A fixed array, searched without
+/// branches (every name mention of a walk moves its entity to the end).
+#[derive(Debug, Clone, Copy)]
+struct Recent {
+    ids: [Id; RECENT],
+    len: usize,
+}
+
+impl Default for Recent {
+    fn default() -> Self {
+        Recent { ids: [NONE; RECENT], len: 0 }
+    }
+}
+
+impl Recent {
+    /// Make `e` the newest: moved from where it is, or added (the oldest
+    /// dropped from a full list).
+    fn touch(&mut self, e: Id) {
+        let len = self.len;
+        if len > 0 && self.ids[len - 1] == e {
+            return;
+        }
+        // Slots past `len` hold `NONE`, which is never an entity, and an
+        // entity is in the list at most once: one bit per slot (a loop the
+        // compiler turns into vector compares).
+        let mut hits = 0u32;
+        for (j, &x) in self.ids.iter().enumerate() {
+            hits |= u32::from(x == e) << j;
+        }
+        let at = if hits == 0 { RECENT } else { hits.trailing_zeros() as usize };
+        if at < RECENT {
+            self.ids.copy_within(at + 1..len, at);
+            self.ids[len - 1] = e;
+        } else if len == RECENT {
+            self.ids.copy_within(1.., 0);
+            self.ids[RECENT - 1] = e;
+        } else {
+            self.ids[len] = e;
+            self.len += 1;
+        }
+    }
+
+    /// Newest first.
+    fn newest_first(&self) -> impl Iterator<Item = Id> + '_ {
+        self.ids[..self.len].iter().rev().copied()
+    }
+
+    /// The list of the entities of `mentions` (pronouns left out), as
+    /// touching them in order would make it.
+    fn rebuild(&mut self, mentions: &[PassMention]) {
+        *self = Recent::default();
+        let mut newest_first = Vec::with_capacity(RECENT);
+        for m in mentions.iter().rev() {
+            if m.kind == MentionKind::Pronoun || newest_first.contains(&m.entity) {
+                continue;
+            }
+            newest_first.push(m.entity);
+            if newest_first.len() == RECENT {
+                break;
+            }
+        }
+        for e in newest_first.into_iter().rev() {
+            self.touch(e);
+        }
+    }
+}
 
 impl KeyTable {
     fn find(&self, strings: &str, k: KeyRef<'_>) -> Option<Id> {
@@ -382,30 +450,7 @@ impl Pass {
 
     fn touch(&mut self, e: usize, m: usize, p: u32) {
         self.set_last_named(e, p, id(m));
-        let e = id(e);
-        // Newest last: find `e` (usually near the end), close the gap, put
-        // it last; a full list drops its oldest.
-        let r = &mut self.recent;
-        let len = r.len();
-        if r.last() == Some(&e) {
-            return;
-        }
-        let mut i = len;
-        while i > 0 && r[i - 1] != e {
-            i -= 1;
-        }
-        let from = if i > 0 {
-            i - 1
-        } else if len >= RECENT {
-            0
-        } else {
-            r.push(e);
-            return;
-        };
-        for j in from..len - 1 {
-            r[j] = r[j + 1];
-        }
-        r[len - 1] = e;
+        self.recent.touch(id(e));
     }
 
     /// Rewind the coreference walk to the state before paragraph `k`.
@@ -453,21 +498,8 @@ impl Pass {
         self.sources.truncate(mark.sources as usize);
         self.marks.truncate(k);
         // The recent list is the last distinct entities of the non-pronoun
-        // mentions (every such mention touches its entity), newest last.
-        self.recent.clear();
-        for m in self.mentions.iter().rev() {
-            if m.kind == MentionKind::Pronoun {
-                continue;
-            }
-            let e = m.entity;
-            if !self.recent.contains(&e) {
-                self.recent.push(e);
-                if self.recent.len() == RECENT {
-                    break;
-                }
-            }
-        }
-        self.recent.reverse();
+        // mentions (every such mention touches its entity).
+        self.recent.rebuild(&self.mentions);
     }
 
     /// Coreference for one name mention of paragraph `p`; returns the
@@ -582,7 +614,7 @@ impl Pass {
 
     /// Resolve a pronoun to the most recent fitting entity.
     fn resolve(&self, pc: PronounClass) -> Option<usize> {
-        self.recent.iter().rev().map(|&e| e as usize).find(|&e| {
+        self.recent.newest_first().map(|e| e as usize).find(|&e| {
             let eb = &self.entities[e];
             match pc {
                 PronounClass::Male => eb.kind == EntityKind::Person && eb.person_evidence && eb.gender != Gender::Female,
@@ -1171,5 +1203,56 @@ impl Pass {
             ("quotes", self.quotes.capacity() * size_of::<Quote>()),
             ("order", (self.order.capacity() + self.remap.capacity()) * size_of::<Id>()),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The list as the straightforward definition has it: move `e` to the
+    /// end, or append it, dropping the oldest of a full list.
+    fn model_touch(r: &mut Vec<Id>, e: Id) {
+        if let Some(i) = r.iter().position(|&x| x == e) {
+            r.remove(i);
+        } else if r.len() == RECENT {
+            r.remove(0);
+        }
+        r.push(e);
+    }
+
+    #[test]
+    fn recent_moves_an_entity_to_the_end_and_drops_the_oldest() {
+        let mut r = Recent::default();
+        for e in 0..RECENT as Id {
+            r.touch(e);
+        }
+        r.touch(3);
+        r.touch(100);
+        let newest_first: Vec<Id> = r.newest_first().collect();
+        assert_eq!(newest_first[..3], [100, 3, 15]);
+        assert_eq!(newest_first.len(), RECENT);
+        // 0 was the oldest: dropped; 1 is now the oldest.
+        assert_eq!(newest_first.last(), Some(&1));
+        assert!(!newest_first.contains(&0));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn recent_equals_the_model(touches in proptest::collection::vec(0u32..40, 0..200)) {
+            let (mut r, mut model) = (Recent::default(), Vec::new());
+            for &e in &touches {
+                r.touch(e);
+                model_touch(&mut model, e);
+                let got: Vec<Id> = r.newest_first().collect();
+                let want: Vec<Id> = model.iter().rev().copied().collect();
+                proptest::prop_assert_eq!(got, want);
+            }
+            // Rebuilt from the mentions, the list is the same.
+            let mentions: Vec<PassMention> = touches.iter().map(|&e| PassMention { entity: e, kind: MentionKind::Name }).collect();
+            let mut rebuilt = Recent::default();
+            rebuilt.rebuild(&mentions);
+            proptest::prop_assert_eq!(rebuilt.newest_first().collect::<Vec<_>>(), r.newest_first().collect::<Vec<_>>());
+        }
     }
 }
