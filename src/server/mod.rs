@@ -6,7 +6,8 @@
 //! - [`documents`]: open documents (rope, version, analysis worker,
 //!   `Arc` snapshots);
 //! - [`backend`]: the `LanguageServer` handlers;
-//! - [`transport`]: input framing that survives malformed messages;
+//! - [`transport`]: the connection (framing that survives malformed
+//!   messages and keeps no buffer of the largest message);
 //! - [`hover`], [`navigation`], [`outline`], [`diagnostics`],
 //!   [`code_actions`]: the features, as plain functions of a
 //!   [`documents::Snapshot`];
@@ -36,7 +37,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use tokio::io::{AsyncRead, AsyncWrite};
-use tower_lsp_server::{LspService, Server};
+use tower_lsp_server::LspService;
 use tracing_subscriber::EnvFilter;
 
 use self::backend::Backend;
@@ -55,16 +56,15 @@ pub const DEFAULT_LOG: &str = "warn";
 pub async fn serve<I, O>(input: I, output: O) -> bool
 where
     I: AsyncRead + Unpin + Send + 'static,
-    O: AsyncWrite,
+    O: AsyncWrite + Unpin,
 {
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = shutdown.clone();
     let (service, socket) = LspService::build(move |client| Backend::new(client, flag))
         .custom_method(transport::MALFORMED_METHOD, Backend::malformed)
         .finish();
-    let input = transport::sanitize(input);
     // Responses in request order (see `ordered`).
-    Server::new(input, output, socket).serve(ordered::InOrder::new(service)).await;
+    transport::serve_connection(input, output, ordered::InOrder::new(service), socket).await;
     shutdown.load(Ordering::SeqCst)
 }
 

@@ -1,34 +1,56 @@
-//! Input framing that survives a misbehaving client.
+//! The connection: LSP frames in, JSON-RPC messages to the service, its
+//! answers and the server's own requests out.
 //!
-//! tower-lsp-server reads its input through `tokio_util`'s `FramedRead`,
-//! which ends the stream after the first decoding error (tokio issue
-//! #3976): one malformed JSON body would make the server stop reading and
-//! exit. [`sanitize`] therefore reads the client's `Content-Length` frames
-//! first and hands the framework only frames it can decode:
+//! [`serve_connection`] does what tower-lsp-server's `Server` does, with
+//! the same ordering and concurrency (messages are read and handed to the
+//! service one at a time, in order; up to [`MAX_CONCURRENCY`] handler
+//! futures run at once; `exit` stops the reading), but with its own framing:
 //!
-//! - a body that is a JSON-RPC request, notification or response passes
-//!   unchanged (checked with the framework's own `Request`/`Response`
-//!   types, so the check matches its decoder exactly);
-//! - a body that is not JSON (`-32700` Parse error) or is JSON but not a
-//!   JSON-RPC message (`-32600` Invalid Request) is replaced by a request
-//!   with `"id": null` to [`MALFORMED_METHOD`], which the server answers with
-//!   that error and `"id": null`, as JSON-RPC 2.0 §5 asks;
-//! - header garbage (no or bad `Content-Length`, stray text) is logged and
-//!   skipped up to the next `Content-Length` header.
+//! - **Each frame has a buffer of its own**, decoded and freed before the
+//!   next is read, and each outgoing message is written from a buffer of its
+//!   own. The framework's `FramedRead`/`FramedWrite` keep one `BytesMut`
+//!   each for the connection's life, grown to the largest message seen: a
+//!   19 MB `didOpen` left 19 MB resident for good.
+//! - **A malformed message does not end the connection.** `FramedRead`
+//!   ends the stream after its first decoding error (tokio issue #3976), so
+//!   one bad body would stop the server. Here:
+//!   - a body that is a JSON-RPC request, notification or response is
+//!     decoded with the framework's own `Request`/`Response` types (so it
+//!     reads exactly what the framework would; a body that is both is taken
+//!     as a response, as the framework does);
+//!   - a body that is not JSON (`-32700` Parse error) or is JSON but not a
+//!     JSON-RPC message (`-32600` Invalid Request) becomes a request with
+//!     `"id": null` to [`MALFORMED_METHOD`], which the server answers with
+//!     that error and `"id": null` (JSON-RPC 2.0 §5), in its turn with the
+//!     other answers;
+//!   - header garbage (no or bad `Content-Length`, stray text) is logged
+//!     and skipped up to the next `Content-Length` header.
 //!
 //! Only `Content-Length` is read from the headers; `Content-Type` is ignored.
 
-use serde::Deserialize;
-use serde_json::json;
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
-use tower_lsp_server::jsonrpc::{Request, Response};
-use tracing::{debug, warn};
+use std::fmt::Display;
+
+use futures::channel::mpsc;
+use futures::{future, stream, FutureExt, SinkExt, StreamExt, TryFutureExt};
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tower_lsp_server::jsonrpc::{Id, Request, Response};
+use tower_lsp_server::ClientSocket;
+use tower_service::Service;
+use tracing::{debug, error, warn};
 
 /// Method of the stand-in request for a malformed message.
 pub const MALFORMED_METHOD: &str = "sayso/malformedMessage";
 
+/// How many handler futures run at once (the framework's default).
+pub const MAX_CONCURRENCY: usize = 4;
+
+/// How many handler futures may wait for a place among the running ones
+/// before reading stops (the framework's queue size).
+const MESSAGE_QUEUE_SIZE: usize = 100;
+
 /// Parameters of the stand-in request for a malformed message.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Malformed {
     /// JSON-RPC error code to answer with (`-32700` or `-32600`).
     pub code: i64,
@@ -39,16 +61,75 @@ pub struct Malformed {
 /// Longest header line kept in full; longer garbage is skipped.
 const MAX_HEADER_LINE: usize = 8 * 1024;
 
-/// Read LSP frames from `input` and return a stream of frames the framework
-/// can decode (see the module docs). Spawns one task on the current tokio
-/// runtime; it ends at the end of `input`, which then ends the returned
-/// stream.
-pub fn sanitize<R>(input: R) -> DuplexStream
-where
-    R: AsyncRead + Unpin + Send + 'static,
+/// Largest body buffer allocated up front from the `Content-Length` (64
+/// MiB); a longer body grows its buffer as it arrives, so a false length
+/// cannot make the server allocate more than it receives.
+const MAX_BODY_RESERVE: usize = 64 << 20;
+
+/// Room kept in front of an outgoing body for its header:
+/// `Content-Length: ` (16 bytes), up to 20 digits, `\r\n\r\n` (4).
+const HEADER_ROOM: usize = 40;
+
+/// A message from the client.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Incoming {
+    /// A request or notification (or the stand-in for a malformed message).
+    Request(Request),
+    /// A response to a request the server sent.
+    Response(Response),
+}
+
+/// A message to the client.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Outgoing {
+    Response(Response),
+    Request(Request),
+}
+
+/// Serve the connection: read messages from `input`, hand requests and
+/// notifications to `service` (in order; up to [`MAX_CONCURRENCY`] of its
+/// futures run at once), responses to `socket` (answers to the server's own
+/// requests), and write the service's answers and the server's requests
+/// and notifications to `output`. Ends when `input` ends or after `exit`,
+/// once every answer is written (or `output` fails).
+pub async fn serve_connection<I, O, S>(
+    input: I,
+    mut output: O,
+    mut service: S,
+    socket: ClientSocket,
+) where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite + Unpin,
+    S: Service<Request, Response = Option<Response>>,
+    S::Error: Display,
 {
-    let (mut to_server, from_client) = tokio::io::duplex(64 * 1024);
-    tokio::spawn(async move {
+    let (client_requests, mut client_responses) = socket.split();
+    let (client_requests, client_abort) = stream::abortable(client_requests);
+    let (mut responses_tx, responses_rx) = mpsc::channel::<Response>(0);
+    let (mut tasks_tx, tasks_rx) = mpsc::channel(MESSAGE_QUEUE_SIZE);
+
+    let run_tasks = tasks_rx
+        .buffer_unordered(MAX_CONCURRENCY)
+        .filter_map(future::ready)
+        .map(Ok)
+        .forward(responses_tx.clone())
+        .map(|_| ());
+
+    let write_output = async {
+        let mut outgoing = stream::select(
+            responses_rx.map(Outgoing::Response),
+            client_requests.map(Outgoing::Request),
+        );
+        while let Some(message) = outgoing.next().await {
+            if let Err(e) = write_message(&mut output, &message).await {
+                error!("writing to the client failed: {e}");
+                break;
+            }
+        }
+    };
+
+    let read_input = async {
         let mut reader = BufReader::new(input);
         loop {
             let body = match read_frame(&mut reader).await {
@@ -59,27 +140,78 @@ where
                     break;
                 }
             };
-            let body = check(body);
-            let header = format!("Content-Length: {}\r\n\r\n", body.len());
-            if to_server.write_all(header.as_bytes()).await.is_err()
-                || to_server.write_all(&body).await.is_err()
-            {
-                break; // The server stopped reading (exit).
+            // The body's buffer is freed here, before the message is handled.
+            match decode(body) {
+                Incoming::Request(request) => {
+                    if let Err(e) = future::poll_fn(|cx| service.poll_ready(cx)).await {
+                        error!("the server cannot take messages any more: {e}");
+                        break;
+                    }
+                    // The server must exit right after `exit`; some clients
+                    // do not close its input.
+                    let exit = request.method() == "exit";
+                    let task = service.call(request).unwrap_or_else(|e| {
+                        error!("{e}");
+                        None
+                    });
+                    if tasks_tx.send(task).await.is_err() || exit {
+                        break;
+                    }
+                }
+                Incoming::Response(response) => {
+                    if let Err(e) = client_responses.send(response).await {
+                        error!("{e}");
+                        break;
+                    }
+                }
             }
         }
         debug!("end of client input");
-        let _ = to_server.shutdown().await;
-    });
-    from_client
+        tasks_tx.disconnect();
+        responses_tx.disconnect();
+        client_abort.abort();
+    };
+
+    tokio::join!(run_tasks, write_output, read_input);
 }
 
-/// The body unchanged if the framework can decode it, else a stand-in
-/// request that makes the server answer with the right error.
-pub fn check(body: Vec<u8>) -> Vec<u8> {
-    if serde_json::from_slice::<Request>(&body).is_ok()
-        || serde_json::from_slice::<Response>(&body).is_ok()
-    {
-        return body;
+/// Write one message, framed, from a buffer of its own, and flush.
+async fn write_message<O: AsyncWrite + Unpin>(
+    output: &mut O,
+    message: &Outgoing,
+) -> std::io::Result<()> {
+    let mut buf = vec![0; HEADER_ROOM];
+    serde_json::to_writer(&mut buf, message)?;
+    let header = format!("Content-Length: {}\r\n\r\n", buf.len() - HEADER_ROOM);
+    let start = HEADER_ROOM - header.len();
+    buf[start..HEADER_ROOM].copy_from_slice(header.as_bytes());
+    output.write_all(&buf[start..]).await?;
+    output.flush().await
+}
+
+/// Decode one frame's body (see the module docs): a request, notification
+/// or response, or the stand-in request that makes the server answer with
+/// the right error. Consumes the body, so its buffer is freed as soon as
+/// the message is read from it.
+pub fn decode(body: Vec<u8>) -> Incoming {
+    let request = serde_json::from_slice::<Request>(&body);
+    // The framework tries a response first; only a body with an id and a
+    // `result` or `error` member can be both.
+    let maybe_response = match &request {
+        Ok(r) => {
+            r.id().is_some()
+                && (memchr::memmem::find(&body, b"\"result\"").is_some()
+                    || memchr::memmem::find(&body, b"\"error\"").is_some())
+        }
+        Err(_) => true,
+    };
+    if maybe_response {
+        if let Ok(response) = serde_json::from_slice::<Response>(&body) {
+            return Incoming::Response(response);
+        }
+    }
+    if let Ok(request) = request {
+        return Incoming::Request(request);
     }
     let (code, message) = match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
         Err(e) => (-32700, format!("Parse error: {e}")),
@@ -93,13 +225,12 @@ pub fn check(body: Vec<u8>) -> Vec<u8> {
         "malformed message from the client ({} bytes): {message}",
         body.len()
     );
-    let stand_in = json!({
-        "jsonrpc": "2.0",
-        "id": null,
-        "method": MALFORMED_METHOD,
-        "params": Malformed { code, message },
-    });
-    serde_json::to_vec(&stand_in).unwrap_or_default()
+    Incoming::Request(
+        Request::build(MALFORMED_METHOD)
+            .id(Id::Null)
+            .params(serde_json::to_value(Malformed { code, message }).unwrap_or_default())
+            .finish(),
+    )
 }
 
 /// Read one frame's body. `Ok(None)` at the end of input. Header garbage is
@@ -180,16 +311,25 @@ fn is_header(text: &str) -> bool {
     })
 }
 
-/// Read a body of `len` bytes, without trusting `len` for the allocation.
+/// Read a body of `len` bytes into a buffer of exactly that size (up to
+/// [`MAX_BODY_RESERVE`] allocated up front, more as it arrives).
 async fn read_body<R: AsyncRead + Unpin>(
     r: &mut BufReader<R>,
     len: usize,
 ) -> std::io::Result<Option<Vec<u8>>> {
-    let mut body = Vec::with_capacity(len.min(1 << 20));
-    let got = (&mut *r).take(len as u64).read_to_end(&mut body).await?;
-    if got < len {
-        warn!("client input ended inside a message body ({got} of {len} bytes)");
-        return Ok(None);
+    let mut body = Vec::with_capacity(len.min(MAX_BODY_RESERVE));
+    while body.len() < len {
+        let want = len - body.len();
+        if body.len() == body.capacity() {
+            body.reserve_exact(want.min(MAX_BODY_RESERVE));
+        }
+        if (&mut *r).take(want as u64).read_buf(&mut body).await? == 0 {
+            warn!(
+                "client input ended inside a message body ({} of {len} bytes)",
+                body.len()
+            );
+            return Ok(None);
+        }
     }
     Ok(Some(body))
 }
@@ -201,26 +341,26 @@ fn truncate(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
 
-    /// Run `input` through [`sanitize`] and return the bodies that come out.
-    async fn frames(input: &'static [u8]) -> Vec<String> {
-        let mut out = sanitize(input);
-        let mut all = Vec::new();
-        out.read_to_end(&mut all).await.unwrap();
-        let mut bodies = Vec::new();
-        let mut rest = &all[..];
-        while !rest.is_empty() {
-            let text = std::str::from_utf8(rest).unwrap();
-            let header_end = text.find("\r\n\r\n").unwrap();
-            let len: usize = text["Content-Length: ".len()..header_end].parse().unwrap();
-            let start = header_end + 4;
-            bodies.push(text[start..start + len].to_string());
-            rest = &rest[start + len..];
+    /// Read and decode every message of `input`, as JSON values.
+    async fn frames(input: &[u8]) -> Vec<Value> {
+        let mut reader = BufReader::new(input);
+        let mut out = Vec::new();
+        while let Some(body) = read_frame(&mut reader).await.unwrap() {
+            out.push(match decode(body) {
+                Incoming::Request(r) => serde_json::to_value(r).unwrap(),
+                Incoming::Response(r) => serde_json::to_value(r).unwrap(),
+            });
         }
-        bodies
+        out
     }
 
     const PING: &str = r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
+
+    fn ping() -> Value {
+        serde_json::from_str(PING).unwrap()
+    }
 
     fn framed(body: &str) -> String {
         format!("Content-Length: {}\r\n\r\n{body}", body.len())
@@ -229,43 +369,54 @@ mod tests {
     #[tokio::test]
     async fn valid_messages_pass_unchanged() {
         let input = format!(
-            "{}Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n{}",
+            "{}Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n{}{}",
             framed(PING),
-            framed(r#"{"jsonrpc":"2.0","id":3,"result":null}"#)
+            framed(r#"{"jsonrpc":"2.0","id":3,"result":null}"#),
+            framed(r#"{"jsonrpc":"2.0","id":"a","method":"shutdown"}"#)
         );
-        let input: &'static [u8] = Box::leak(input.into_bytes().into_boxed_slice());
+        let got = frames(input.as_bytes()).await;
         assert_eq!(
-            frames(input).await,
+            got,
             vec![
-                PING.to_string(),
-                r#"{"jsonrpc":"2.0","id":3,"result":null}"#.to_string()
+                ping(),
+                json!({"jsonrpc": "2.0", "id": 3, "result": null}),
+                json!({"jsonrpc": "2.0", "id": "a", "method": "shutdown"}),
             ]
         );
     }
 
     #[tokio::test]
+    async fn a_body_that_is_both_is_a_response_as_in_the_framework() {
+        let both = r#"{"jsonrpc":"2.0","id":4,"method":"x","result":1}"#;
+        let input = framed(both);
+        let mut reader = BufReader::new(input.as_bytes());
+        let body = read_frame(&mut reader).await.unwrap().unwrap();
+        assert!(matches!(decode(body), Incoming::Response(r) if r.result() == Some(&json!(1))));
+    }
+
+    #[tokio::test]
     async fn bad_bodies_become_error_requests_and_reading_goes_on() {
         let input = format!(
-            "{}{}{}{}",
+            "{}{}{}{}{}",
             framed("{not json"),
             framed("[1, 2, 3]"),
             framed(r#"{"jsonrpc":"1.0","id":1,"method":"x"}"#),
+            framed(""),
             framed(PING)
         );
-        let input: &'static [u8] = Box::leak(input.into_bytes().into_boxed_slice());
-        let got = frames(input).await;
-        assert_eq!(got.len(), 4);
-        let codes: Vec<i64> = got[..3]
+        let got = frames(input.as_bytes()).await;
+        assert_eq!(got.len(), 5);
+        let codes: Vec<i64> = got[..4]
             .iter()
-            .map(|b| {
-                let v: serde_json::Value = serde_json::from_str(b).unwrap();
+            .map(|v| {
                 assert_eq!(v["method"], MALFORMED_METHOD);
                 assert!(v["id"].is_null());
+                assert!(v.get("id").is_some(), "a request, not a notification: {v}");
                 v["params"]["code"].as_i64().unwrap()
             })
             .collect();
-        assert_eq!(codes, vec![-32700, -32600, -32600]);
-        assert_eq!(got[3], PING);
+        assert_eq!(codes, vec![-32700, -32600, -32600, -32700]);
+        assert_eq!(got[4], ping());
     }
 
     #[tokio::test]
@@ -275,11 +426,7 @@ mod tests {
             framed(PING),
             framed(PING)
         );
-        let input: &'static [u8] = Box::leak(input.into_bytes().into_boxed_slice());
-        assert_eq!(
-            frames(input).await,
-            vec![PING.to_string(), PING.to_string()]
-        );
+        assert_eq!(frames(input.as_bytes()).await, vec![ping(), ping()]);
     }
 
     #[tokio::test]
@@ -289,5 +436,53 @@ mod tests {
             .is_empty());
         assert!(frames(b"Content-Length: 10").await.is_empty());
         assert!(frames(b"").await.is_empty());
+        // A length far beyond the input: no allocation of that size, just
+        // the end of input.
+        assert!(frames(b"Content-Length: 99999999999999\r\n\r\n{}")
+            .await
+            .is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_long_body_arrives_whole() {
+        // Much longer than the buffered reader's buffer: read in pieces.
+        let text = "é".repeat(300_000);
+        let body = json!({"jsonrpc": "2.0", "method": "x", "params": {"text": text}}).to_string();
+        let input = format!("{}{}", framed(&body), framed(PING));
+        let got = frames(input.as_bytes()).await;
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0]["params"]["text"].as_str(), Some(text.as_str()));
+        assert_eq!(got[1], ping());
+    }
+
+    #[tokio::test]
+    async fn outgoing_messages_are_framed_with_their_length() {
+        let mut out = Vec::new();
+        let response = Response::from_ok(Id::Number(7), json!({"text": "“é😀”"}));
+        write_message(&mut out, &Outgoing::Response(response))
+            .await
+            .unwrap();
+        let request = Request::build("window/logMessage")
+            .params(json!({"m": 1}))
+            .finish();
+        write_message(&mut out, &Outgoing::Request(request))
+            .await
+            .unwrap();
+        let got = frames(&out).await;
+        assert_eq!(
+            got,
+            vec![
+                json!({"jsonrpc": "2.0", "id": 7, "result": {"text": "“é😀”"}}),
+                json!({"jsonrpc": "2.0", "method": "window/logMessage", "params": {"m": 1}}),
+            ]
+        );
+        // The header is exactly `Content-Length: N\r\n\r\n`.
+        let text = String::from_utf8(out).unwrap();
+        let body_len =
+            text[1..].find("Content-Length").unwrap() + 1 - text.find("\r\n\r\n").unwrap() - 4;
+        assert!(
+            text.starts_with(&format!("Content-Length: {body_len}\r\n\r\n{{")),
+            "{text}"
+        );
     }
 }
