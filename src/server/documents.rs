@@ -42,6 +42,7 @@ use tokio::task::JoinHandle;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 use tracing::{debug, error, warn};
 
+use super::memory;
 use super::position::{self, Encoding};
 use crate::analysis::{Analysis, Document};
 use crate::article::{self, Format};
@@ -271,7 +272,15 @@ impl Documents {
             generation,
         };
         drop(text);
-        let worker = tokio::spawn(worker.run(previous));
+        let worker = tokio::spawn(async move {
+            let len = worker.run(previous).await;
+            // Everything the document held is freed now (but for snapshots
+            // that requests in flight still hold); without a trim, the
+            // allocator's arenas would keep its pages (see `memory`).
+            if len >= memory::TRIM_AFTER_CLOSING {
+                tokio::task::spawn_blocking(memory::release_free_memory);
+            }
+        });
         self.open.insert(
             uri,
             OpenDoc {
@@ -498,7 +507,9 @@ struct Worker {
 }
 
 impl Worker {
-    async fn run(mut self, previous: Option<JoinHandle<()>>) {
+    /// Serve the document until it is closed; returns the length of its
+    /// last text in bytes, once everything the worker held is dropped.
+    async fn run(mut self, previous: Option<JoinHandle<()>>) -> usize {
         if let Some(previous) = previous {
             let _ = previous.await;
         }
@@ -558,6 +569,9 @@ impl Worker {
         (self.sink)(Event::Closed(self.uri.clone())).await;
         self.closing
             .remove_if(&self.uri, |_, (g, _)| *g == self.generation);
+        let len = self.rope.len_bytes();
+        drop((self, doc, core));
+        len
     }
 
     /// Take one job: cheap bookkeeping only, on the executor. The core's

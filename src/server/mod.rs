@@ -11,6 +11,7 @@
 //! - [`hover`], [`navigation`], [`outline`], [`diagnostics`],
 //!   [`code_actions`]: the features, as plain functions of a
 //!   [`documents::Snapshot`];
+//! - [`memory`]: freed memory back to the system after a big document;
 //! - [`config`]: settings (`sayso.toml`, the editor's), cached.
 //!
 //! Entry points: [`run_stdio`] for the binary, [`serve`] for any byte
@@ -22,6 +23,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod documents;
 pub mod hover;
+pub mod memory;
 pub mod navigation;
 pub mod ordered;
 pub mod outline;
