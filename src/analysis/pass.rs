@@ -192,16 +192,26 @@ const RECENT: usize = 16;
 
 /// The [`RECENT`] most recently mentioned distinct entities, newest last:
 /// the candidates of pronoun resolution. A fixed array, searched without
-/// branches (every name mention of a walk moves its entity to the end).
+/// branches (every name mention of a walk moves its entity to the end),
+/// and a count of its entities by id modulo [`BUCKETS`], which turns away
+/// most entities not in the list (the usual case) without a search.
 #[derive(Debug, Clone, Copy)]
 struct Recent {
     ids: [Id; RECENT],
     len: usize,
+    counts: [u8; BUCKETS],
+}
+
+/// Buckets of [`Recent::counts`].
+const BUCKETS: usize = 64;
+
+fn bucket(e: Id) -> usize {
+    e as usize % BUCKETS
 }
 
 impl Default for Recent {
     fn default() -> Self {
-        Recent { ids: [NONE; RECENT], len: 0 }
+        Recent { ids: [NONE; RECENT], len: 0, counts: [0; BUCKETS] }
     }
 }
 
@@ -213,24 +223,37 @@ impl Recent {
         if len > 0 && self.ids[len - 1] == e {
             return;
         }
-        // Slots past `len` hold `NONE`, which is never an entity, and an
-        // entity is in the list at most once: one bit per slot (a loop the
-        // compiler turns into vector compares).
-        let mut hits = 0u32;
-        for (j, &x) in self.ids.iter().enumerate() {
-            hits |= u32::from(x == e) << j;
-        }
-        let at = if hits == 0 { RECENT } else { hits.trailing_zeros() as usize };
+        let at = if self.counts[bucket(e)] == 0 {
+            RECENT
+        } else {
+            // Slots past `len` hold `NONE`, which is never an entity, and
+            // an entity is in the list at most once: one bit per slot.
+            let mut hits = 0u32;
+            for (j, &x) in self.ids.iter().enumerate() {
+                hits |= u32::from(x == e) << j;
+            }
+            if hits == 0 {
+                RECENT
+            } else {
+                hits.trailing_zeros() as usize
+            }
+        };
         if at < RECENT {
             self.ids.copy_within(at + 1..len, at);
             self.ids[len - 1] = e;
-        } else if len == RECENT {
+            return;
+        }
+        if len == RECENT {
+            let c = &mut self.counts[bucket(self.ids[0])];
+            *c = c.saturating_sub(1);
             self.ids.copy_within(1.., 0);
             self.ids[RECENT - 1] = e;
         } else {
             self.ids[len] = e;
             self.len += 1;
         }
+        let c = &mut self.counts[bucket(e)];
+        *c = c.saturating_add(1);
     }
 
     /// Newest first.
@@ -664,11 +687,36 @@ impl Pass {
                 _ => events.push((s.range().end, true, i)),
             }
         }
-        events.sort_unstable();
+        // The names and the sources each come in document order, as a
+        // rule: then the two runs are merged as they are read; otherwise
+        // everything is sorted first. The keys are distinct, so either
+        // way gives the one sorted order.
+        let mut split = n_names.min(events.len());
+        if !events[..split].is_sorted() || !events[split..].is_sorted() {
+            events.sort_unstable();
+            split = events.len();
+        }
         let name_entity = |this: &Self, names: &[Id], i: usize| -> Option<usize> {
             names.get(i).filter(|&&x| x != NONE).map(|&x| this.mentions[x as usize].entity as usize)
         };
-        for &(_, is_source, i) in events.iter() {
+        let (mut a, mut b) = (0, split);
+        loop {
+            let next = match (events[..split].get(a), events.get(b)) {
+                (Some(x), Some(y)) if x <= y => {
+                    a += 1;
+                    *x
+                }
+                (_, Some(y)) => {
+                    b += 1;
+                    *y
+                }
+                (Some(x), None) => {
+                    a += 1;
+                    *x
+                }
+                (None, None) => break,
+            };
+            let (_, is_source, i) = next;
             if !is_source {
                 let m = self.name(text, base, para_text, &pa.name(i), speaking[i], p);
                 names[i] = id(m);
@@ -1239,7 +1287,8 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn recent_equals_the_model(touches in proptest::collection::vec(0u32..40, 0..200)) {
+        fn recent_equals_the_model(touches in proptest::collection::vec(0u32..200, 0..300)) {
+            // Ids past 64 share buckets of the counts.
             let (mut r, mut model) = (Recent::default(), Vec::new());
             for &e in &touches {
                 r.touch(e);
