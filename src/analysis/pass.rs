@@ -125,6 +125,22 @@ struct Cuts {
     q_cut: usize,
 }
 
+/// Entities below the entity cut that a run's changed part mentions: a
+/// flag per entity, and the list.
+struct Touched {
+    seen: Vec<bool>,
+    list: Vec<usize>,
+}
+
+impl Touched {
+    fn add(&mut self, e: usize) {
+        if let Some(x) = self.seen.get_mut(e).filter(|x| !**x) {
+            *x = true;
+            self.list.push(e);
+        }
+    }
+}
+
 /// State before a paragraph of the coreference walk.
 #[derive(Debug, Clone, Copy)]
 struct Mark {
@@ -160,8 +176,9 @@ pub(super) struct Pass {
     /// Every mention's entity and kind, in pass order (document order but
     /// within a paragraph, where a name inside a nominal comes first).
     mentions: Vec<PassMention>,
-    /// The mentions made by the current run (pass ids from the run's
-    /// first), in full; empty between runs.
+    /// The analysis' mentions before the run's first (final order), then
+    /// the mentions made by the current run in full (by pass id); empty
+    /// between runs.
     fresh: Vec<Mention>,
     undo: Vec<Undo>,
     /// Entities as they were before a change, for [`Undo::Entity`].
@@ -949,12 +966,29 @@ impl Pass {
         // The coreference walk from `k`, or from where a walk ahead of a
         // first analysis stopped.
         let walked = self.walked.take().filter(|&w| k == 0 && w <= n && self.marks.len() == w);
+        // Earlier entities the old changed part mentions (the new part's
+        // are added by `update`).
+        let mut touched = Touched { seen: Vec::new(), list: Vec::new() };
         let from = match walked {
             Some(w) => w,
             None => {
                 self.rewind(k);
                 self.marks.truncate(k);
-                self.fresh.clear();
+                let (m_cut, e_cut) = (self.mentions.len(), self.entities.len());
+                let r = k.saturating_sub(1);
+                let q_cut = if r == 0 { 0 } else { self.marks2.get(r - 1).map_or(0, |m| m.quotes as usize) };
+                touched.seen = vec![false; e_cut];
+                let old_mentions = a.mentions.get(m_cut..).unwrap_or(&[]).iter().map(|m| m.entity);
+                let old_quotes = a.quotes.get(q_cut..).unwrap_or(&[]).iter().filter_map(|q| q.attribution.as_ref().map(|x| x.entity));
+                for e in old_mentions.chain(old_quotes) {
+                    touched.add(e);
+                }
+                // The analysis' mentions before the cut stay; the run's
+                // are added after them, moved once.
+                // (From the top, a new vector: its size is exact.)
+                self.fresh = if m_cut > 0 { std::mem::take(&mut a.mentions) } else { Vec::new() };
+                self.fresh.truncate(m_cut);
+                self.fresh.resize(m_cut, Mention { range: 0..0, entity: 0, kind: MentionKind::Name });
                 // Exact sizes, so that the state kept between edits has no
                 // spare capacity.
                 let rest = &paras[k..];
@@ -1002,7 +1036,7 @@ impl Pass {
         let q_cut = if r == 0 { 0 } else { self.marks2[r - 1].quotes as usize };
         let sorted = self.order_mentions(k, m_cut);
         let fresh = std::mem::take(&mut self.fresh);
-        let strays = self.update(text, paras, a, Cuts { r, m_cut, e_cut, q_cut }, fresh, &sorted);
+        let strays = self.update(text, paras, a, Cuts { r, m_cut, e_cut, q_cut }, (fresh, touched), &sorted);
         if k == 0 {
             // A full run: keep no spare capacity (the next edit grows these
             // vectors once).
@@ -1028,7 +1062,7 @@ impl Pass {
             self.order.extend(lo as Id..hi as Id);
             let fresh = &self.fresh;
             let key = |i: Id| {
-                let m = &fresh[i as usize - m_cut];
+                let m = &fresh[i as usize];
                 (m.range.start, m.range.end)
             };
             let block = &mut self.order[at..];
@@ -1047,42 +1081,32 @@ impl Pass {
     /// Bring the analysis `a` up to date: mentions from `m_cut`, entities
     /// from `e_cut` (and every earlier entity the changed part mentions),
     /// quotations from `q_cut`, paragraphs from `r`.
-    /// `fresh`: the run's mentions in pass order; `sorted`: the paragraph
-    /// blocks among them that are out of document order.
+    /// `fresh`: the mentions before `m_cut`, then the run's in pass order;
+    /// `touched`: the earlier entities the old changed part mentions;
+    /// `sorted`: the paragraph blocks among them that are out of document
+    /// order.
     fn update(
         &self,
         text: &str,
         paras: &[Para],
         a: &mut Analysis,
         cuts: Cuts,
-        fresh: Vec<Mention>,
+        (fresh, mut touched): (Vec<Mention>, Touched),
         sorted: &[std::ops::Range<usize>],
     ) -> Vec<(usize, char)> {
         let Cuts { r, m_cut, e_cut, q_cut } = cuts;
         let remap = |m: usize| self.remap[m] as usize;
-        // Earlier entities the old or new changed part mentions.
-        let mut seen = vec![false; e_cut];
-        let mut touched: Vec<usize> = Vec::new();
-        let old_mentions = a.mentions.get(m_cut..).unwrap_or(&[]).iter().map(|m| m.entity);
-        let old_quotes = a.quotes.get(q_cut..).unwrap_or(&[]).iter().filter_map(|q| q.attribution.as_ref().map(|x| x.entity));
-        let new_mentions = fresh.iter().map(|m| m.entity);
+        // Earlier entities the new changed part mentions.
+        let new_mentions = fresh.get(m_cut..).unwrap_or(&[]).iter().map(|m| m.entity);
         let new_quotes = self.quotes[q_cut..].iter().filter_map(|q| q.attribution.as_ref().map(|x| x.entity));
-        for e in old_mentions.chain(old_quotes).chain(new_mentions).chain(new_quotes) {
-            if let Some(x) = seen.get_mut(e).filter(|x| !**x) {
-                *x = true;
-                touched.push(e);
-            }
+        for e in new_mentions.chain(new_quotes) {
+            touched.add(e);
         }
-        // Mentions.
-        // Moved, not copied (a first analysis holds no second copy), then
-        // the out-of-order blocks sorted in place: a stable sort by the
-        // same key as `order`, so the same arrangement.
-        a.mentions.truncate(m_cut);
-        if a.mentions.is_empty() {
-            a.mentions = fresh;
-        } else {
-            a.mentions.extend(fresh);
-        }
+        let touched = touched.list;
+        // Mentions: the run's were pushed after the kept ones, in pass
+        // order; the out-of-order blocks are sorted in place: a stable sort
+        // by the same key as `order`, so the same arrangement.
+        a.mentions = fresh;
         for b in sorted {
             if let Some(block) = a.mentions.get_mut(b.clone()) {
                 block.sort_by_key(|m| (m.range.start, m.range.end));
