@@ -1253,7 +1253,20 @@ impl Pass {
                 })
             })
             .collect();
-        a.findings = rules::run(text, a, &strays);
+        // Findings: those of the paragraphs before the quotation cut's
+        // (quotations below `q_cut`, stray closers before its start) did
+        // not change; the rules run on the rest.
+        let from = if q_cut == 0 { 0 } else { r.saturating_sub(1) };
+        let cut = paras.get(from).map_or(usize::MAX, |p| p.start);
+        let cut = if from == 0 { 0 } else { cut };
+        a.findings.retain(|f| match f.quote {
+            Some(q) => q < q_cut,
+            None => f.range.start < cut,
+        });
+        let first_stray = strays.partition_point(|&(o, _)| o < cut);
+        let mut findings = std::mem::take(&mut a.findings);
+        rules::run_from(text, a, &strays[first_stray..], q_cut, &mut findings);
+        a.findings = findings;
         strays
     }
 }

@@ -19,7 +19,7 @@ impl Rule for MismatchedQuote {
         "a quotation closed by a mark of another style, or a closing mark that closes nothing"
     }
     fn check(&self, input: &RuleInput<'_>, out: &mut Vec<Finding>) {
-        for (id, q) in input.analysis.quotes.iter().enumerate() {
+        for (id, q) in input.analysis.quotes.iter().enumerate().skip(input.first_quote) {
             if let Some(c) = q.close {
                 if !styles_match(q.open, c) {
                     out.push(Finding {

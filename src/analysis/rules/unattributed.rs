@@ -20,7 +20,7 @@ impl Rule for UnattributedQuote {
         "a quotation with no speaker (a one- or two-word scare quote is only a hint)"
     }
     fn check(&self, input: &RuleInput<'_>, out: &mut Vec<Finding>) {
-        for (id, q) in input.analysis.quotes.iter().enumerate() {
+        for (id, q) in input.analysis.quotes.iter().enumerate().skip(input.first_quote) {
             if q.attribution.is_some() || q.continues.is_some() {
                 continue;
             }

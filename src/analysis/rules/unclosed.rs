@@ -20,7 +20,7 @@ impl Rule for UnclosedQuote {
         "an opening quotation mark that is never closed"
     }
     fn check(&self, input: &RuleInput<'_>, out: &mut Vec<Finding>) {
-        for (id, q) in input.analysis.quotes.iter().enumerate() {
+        for (id, q) in input.analysis.quotes.iter().enumerate().skip(input.first_quote) {
             if q.unclosed {
                 let end = q.range.start + q.open.len_utf8();
                 out.push(Finding {
