@@ -303,7 +303,8 @@ impl KeyTable {
         let mut i = *self.heads.get(&k.hash)?;
         while i != NONE {
             let e = &self.entries[i as usize];
-            if e.hash == k.hash && str_in(strings, e.text) == k.text {
+            // Bytes, not `str`: no character-boundary checks.
+            if e.hash == k.hash && str_bytes(strings, e.text) == Some(k.text.as_bytes()) {
                 return Some(i);
             }
             i = e.next;
@@ -330,6 +331,11 @@ fn some(x: Id) -> Option<usize> {
 
 fn id(x: usize) -> Id {
     Id::try_from(x).unwrap_or(NONE)
+}
+
+fn str_bytes(strings: &str, s: Str) -> Option<&[u8]> {
+    let start = s.start as usize;
+    strings.as_bytes().get(start..start + s.len as usize)
 }
 
 fn str_in(strings: &str, s: Str) -> &str {
@@ -548,7 +554,11 @@ impl Pass {
         let range = base + n.range().start..base + n.range().end;
         let full_text = KeyRef { hash: n.full_hash(), text: n.full_text(text, base).unwrap_or(&text[range.clone()]) };
         let last = KeyRef { hash: n.last_hash(), text: &text[base + n.last().start..base + n.last().end] };
-        let first = KeyRef { hash: n.first_hash(), text: &text[base + n.first().start..base + n.first().end] };
+        // Needed by one-word names and new two-word names only.
+        let first = || {
+            let f = n.first();
+            KeyRef { hash: n.first_hash(), text: &text[base + f.start..base + f.end] }
+        };
         let m = self.mentions.len();
         let kind = if n.org() {
             EntityKind::Organization
@@ -590,7 +600,7 @@ impl Pass {
             }
         } else {
             let found = value(&self.by_last, last_i)
-                .or_else(|| if n.honorific() { None } else { self.get(Table::First, first) })
+                .or_else(|| if n.honorific() { None } else { self.get(Table::First, first()) })
                 .or_else(|| value(&self.by_full, full_i));
             match found {
                 Some(e) => e,
@@ -610,9 +620,12 @@ impl Pass {
                 self.insert_new(Table::Last, last.hash, s, e);
             }
         }
-        if n.words() >= 2 && !n.org() && self.by_first.find(&self.strings, first).is_none() {
-            let s = self.push_str(first.text);
-            self.insert_new(Table::First, first.hash, s, e);
+        if n.words() >= 2 && !n.org() {
+            let first = first();
+            if self.by_first.find(&self.strings, first).is_none() {
+                let s = self.push_str(first.text);
+                self.insert_new(Table::First, first.hash, s, e);
+            }
         }
         if self.entities[e].gender == Gender::Unknown && n.gender() != Gender::Unknown {
             self.ent(e, p).gender = n.gender();
