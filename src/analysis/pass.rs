@@ -161,6 +161,11 @@ struct Mark2 {
     carry: Option<Box<Attribution>>,
 }
 
+impl Mark2 {
+    /// Before the first paragraph.
+    const START: Mark2 = Mark2 { quotes: 0, prev_last: NONE, prev_open_family: None, carry: None };
+}
+
 /// The resumable state of the document pass (see the module comment).
 #[derive(Debug, Clone, Default)]
 pub(super) struct Pass {
@@ -201,6 +206,10 @@ pub(super) struct Pass {
     /// coreference walk has covered this many paragraphs (their mentions
     /// are in `fresh`).
     walked: Option<usize>,
+    /// The quotation walk of such a run: done for the paragraphs before
+    /// the first, and the state after them. It stays a paragraph behind
+    /// the coreference walk, whose next paragraph it may read.
+    quote_walked: Option<(usize, Mark2)>,
     /// Scratch: the name mentions of the current paragraph.
     names: Vec<Id>,
 }
@@ -350,6 +359,7 @@ impl Pass {
         self.valid = self.valid.min(p);
         if self.walked.is_some_and(|w| p < w) {
             self.walked = None;
+            self.quote_walked = None;
         }
     }
 
@@ -368,6 +378,9 @@ impl Pass {
         self.marks.clear();
         self.fresh.clear();
         self.walked = Some(0);
+        self.marks2.clear();
+        self.quotes.clear();
+        self.quote_walked = Some((0, Mark2::START));
     }
 
     /// Walk the coreference of paragraphs up to `to` (exclusive) of a run
@@ -379,6 +392,23 @@ impl Pass {
         let to = to.min(paras.len());
         self.walk(text, paras, w..to);
         self.walked = Some(to.max(w));
+        // The quotation walk of paragraph `pi` reads paragraph `pi + 1`
+        // (its sign-off, its sources): it goes up to `to - 1`.
+        if let Some((q, mut state)) = self.quote_walked.take() {
+            let end = to.saturating_sub(1).max(q);
+            self.quote_walk(paras, q..end, &mut state);
+            self.quote_walked = Some((end, state));
+        }
+    }
+
+    /// The quotation walk over paragraphs `range`, from `state` (the state
+    /// before the first of them).
+    fn quote_walk(&mut self, paras: &[Para], range: std::ops::Range<usize>, state: &mut Mark2) {
+        for pi in range {
+            state.quotes = id(self.quotes.len());
+            self.marks2.push(state.clone());
+            self.quote_paragraph(pi, paras, state);
+        }
     }
 
     /// The coreference walk over paragraphs `range` of `paras`.
@@ -1025,20 +1055,31 @@ impl Pass {
         // The quotation walk from `r`: paragraph `k - 1` may take a sign-off
         // from paragraph `k`.
         let r = k.saturating_sub(1);
-        let mut state = match self.marks2.get(r) {
-            Some(m) if r > 0 => m.clone(),
-            _ => Mark2 { quotes: 0, prev_last: NONE, prev_open_family: None, carry: None },
+        // A first analysis whose quotation walk went ahead carries on
+        // where it stopped.
+        let ahead = self.quote_walked.take().filter(|(q, _)| walked.is_some() && *q <= n && self.marks2.len() == *q);
+        let resumed = ahead.is_some();
+        let (q_from, mut state) = match ahead {
+            Some(x) => x,
+            None => {
+                let state = match self.marks2.get(r) {
+                    Some(m) if r > 0 => m.clone(),
+                    _ => Mark2::START,
+                };
+                self.marks2.truncate(r);
+                self.quotes.truncate(state.quotes as usize);
+                if r == 0 {
+                    self.quotes.reserve_exact(paras.iter().map(|p| p.analysis.quotes_len()).sum());
+                    self.marks2.reserve_exact(n);
+                }
+                (r, state)
+            }
         };
-        self.marks2.truncate(r);
-        self.quotes.truncate(state.quotes as usize);
-        if r == 0 {
-            self.quotes.reserve_exact(paras.iter().map(|p| p.analysis.quotes_len()).sum());
-            self.marks2.reserve_exact(n);
-        }
-        for pi in r..n {
-            state.quotes = id(self.quotes.len());
-            self.marks2.push(state.clone());
-            self.quote_paragraph(pi, paras, &mut state);
+        self.quote_walk(paras, q_from..n, &mut state);
+        if resumed {
+            // Grown chunk by chunk: no spare capacity kept.
+            self.marks2.shrink_to_fit();
+            self.quotes.shrink_to_fit();
         }
         // Mention cut: final ids below it are unchanged (a paragraph's
         // mentions are reordered only among themselves).
