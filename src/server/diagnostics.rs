@@ -19,23 +19,47 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
-/// Every finding of the snapshot's analysis, in document order, with
+/// The most diagnostics published for one document. An article has a few
+/// dozen findings; a pathological text (200,000 straight quotation marks in
+/// a row) has as many findings as marks, whose `publishDiagnostics` would be
+/// tens of megabytes and cost the server and the editor hundreds. As
+/// Eclipse JDT's `maxProblemsPerUnit` (default 100), the list is cut, with
+/// one more diagnostic saying so; `sayso check` still lists every finding.
+pub const MAX_DIAGNOSTICS: usize = 1000;
+
+/// `code` of the diagnostic that says the list was cut.
+pub const TOO_MANY: &str = "too-many-findings";
+
+/// The findings of the snapshot's analysis, in document order, with
 /// `source: "sayso"` and the rule's stable code (`unattributed-quote`, …) as
-/// `code`.
+/// `code`: at most [`MAX_DIAGNOSTICS`], then, if there are more, one
+/// information diagnostic ([`TOO_MANY`]) at the first one left out.
 pub fn diagnostics(snap: &Snapshot, enc: Encoding) -> Vec<Diagnostic> {
-    snap.analysis
-        .findings
+    let findings = &snap.analysis.findings;
+    let diagnostic = |range, severity, code: &str, message: String| Diagnostic {
+        range: snap.lsp_range(range, enc),
+        severity: Some(severity),
+        code: Some(NumberOrString::String(code.to_string())),
+        code_description: None,
+        source: Some(SOURCE.to_string()),
+        message,
+        related_information: None,
+        tags: None,
+        data: None,
+    };
+    let mut out: Vec<Diagnostic> = findings
         .iter()
-        .map(|f| Diagnostic {
-            range: snap.lsp_range(f.range.clone(), enc),
-            severity: Some(severity(f.severity)),
-            code: Some(NumberOrString::String(f.code.to_string())),
-            code_description: None,
-            source: Some(SOURCE.to_string()),
-            message: f.message.clone(),
-            related_information: None,
-            tags: None,
-            data: None,
-        })
-        .collect()
+        .take(MAX_DIAGNOSTICS)
+        .map(|f| diagnostic(f.range.clone(), severity(f.severity), f.code, f.message.clone()))
+        .collect();
+    if let Some(first_left_out) = findings.get(MAX_DIAGNOSTICS) {
+        let more = findings.len() - MAX_DIAGNOSTICS;
+        out.push(diagnostic(
+            first_left_out.range.clone(),
+            DiagnosticSeverity::INFORMATION,
+            TOO_MANY,
+            format!("{more} more findings from here on are not shown (at most {MAX_DIAGNOSTICS} per document); `sayso check` lists them all"),
+        ));
+    }
+    out
 }

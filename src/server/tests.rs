@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use expect_test::{expect, Expect};
 use ropey::Rope;
-use tower_lsp_server::ls_types::{HoverContents, Position};
+use tower_lsp_server::ls_types::{DiagnosticSeverity, HoverContents, NumberOrString, Position};
 
 use super::documents::Snapshot;
 use super::position::Encoding;
@@ -432,6 +432,24 @@ fn diagnostics_carry_code_source_and_severity() {
             "message": "Quotation with no speaker: no reporting cue next to it."
         })
     );
+}
+
+#[test]
+fn diagnostics_stop_at_the_cap_with_one_that_says_how_many_more() {
+    // 1,500 paragraphs of one unattributed quotation each: 1,500 findings.
+    let text: String = (0..1500).map(|i| format!("“Nobody saw it coming {i}.”\n\n")).collect();
+    let analysis = Arc::new(crate::analysis::analyze(&text));
+    assert_eq!(analysis.findings.len(), 1500);
+    let snap = Snapshot::plain(1, Rope::from_str(&text), analysis);
+    let d = diagnostics::diagnostics(&snap, Encoding::Utf16);
+    assert_eq!(d.len(), diagnostics::MAX_DIAGNOSTICS + 1);
+    assert!(d[..diagnostics::MAX_DIAGNOSTICS].iter().all(|x| x.code == Some(NumberOrString::String("unattributed-quote".into()))));
+    let last = &d[diagnostics::MAX_DIAGNOSTICS];
+    assert_eq!(last.code, Some(NumberOrString::String(diagnostics::TOO_MANY.into())));
+    assert_eq!(last.severity, Some(DiagnosticSeverity::INFORMATION));
+    // At the first finding left out: paragraph 1,001, line 2,000.
+    assert_eq!(last.range.start, Position { line: 2000, character: 0 });
+    assert!(last.message.starts_with("500 more findings"), "{}", last.message);
 }
 
 #[test]
