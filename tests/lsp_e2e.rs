@@ -281,6 +281,51 @@ fn misbehaving_client_gets_errors_or_log_lines_and_the_server_keeps_serving() {
     assert!(c.stderr().contains("WARN"));
 }
 
+/// The next answer (a message without a method), in arrival order.
+fn next_answer(c: &mut Client) -> Value {
+    c.wait_for("an answer", |v| v.get("method").is_none())
+}
+
+#[test]
+fn malformed_bodies_in_one_write_each_get_their_own_error_in_turn() {
+    // QA: the second of two bad bodies in one write was answered with the
+    // framework's generic -32600 "Invalid request" (a second pending request
+    // with `"id": null`) instead of its own -32700.
+    let mut c = Client::process("warn");
+    c.initialize(&["utf-16"]);
+    let symbols = |id: i64| {
+        common::frame(json!({"jsonrpc": "2.0", "id": id, "method": "workspace/symbol", "params": {"query": ""}}).to_string().as_bytes())
+    };
+    let mut write = symbols(50);
+    write.extend(common::frame(b"{not json"));
+    write.extend(common::frame(b"{also not json"));
+    write.extend(common::frame(b"[1, 2, 3]"));
+    write.extend(common::frame(b"{not json either"));
+    write.extend(symbols(51));
+    c.send_raw(&write);
+
+    assert_eq!(next_answer(&mut c)["id"], 50);
+    let mut codes = Vec::new();
+    for _ in 0..4 {
+        let err = next_answer(&mut c);
+        assert!(err.get("id").is_some_and(Value::is_null), "{err}");
+        assert!(err.get("result").is_none(), "{err}");
+        let message = err["error"]["message"].as_str().unwrap().to_string();
+        codes.push((err["error"]["code"].as_i64().unwrap(), message));
+    }
+    for (i, (code, message)) in codes.iter().enumerate() {
+        let (want, start) = if i == 2 { (-32600, "Invalid Request: not a JSON-RPC") } else { (-32700, "Parse error: ") };
+        assert_eq!(*code, want, "bad body #{i}: {message}");
+        assert!(message.starts_with(start), "bad body #{i}: {message}");
+    }
+    assert_eq!(next_answer(&mut c)["id"], 51);
+    // Each one logged.
+    let log = c.wait_stderr("malformed message");
+    assert_eq!(log.matches("malformed message from the client").count(), 4, "{log}");
+    c.shutdown_and_exit();
+    assert_eq!(c.wait_exit().code(), Some(0));
+}
+
 #[test]
 fn requests_after_shutdown_are_refused_and_exit_code_follows_the_spec() {
     // shutdown, then exit: 0.

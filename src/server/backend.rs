@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
-use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::request::{GotoDeclarationParams, GotoDeclarationResponse};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
@@ -29,7 +29,6 @@ use super::config::{is_empty_settings, Config, FileLoad};
 use super::diagnostics::{diagnostics, SOURCE};
 use super::documents::{ChangeError, Documents, Event, Sink, Snapshot};
 use super::position::{self, Encoding};
-use super::transport::Malformed;
 use super::{hover, navigation, outline};
 use crate::article::Format;
 use crate::settings::SettingsError;
@@ -299,16 +298,6 @@ impl Backend {
                 (snap, offset)
             }),
         }
-    }
-
-    /// Answer a malformed client message (see [`super::transport`]) with
-    /// its JSON-RPC error.
-    pub async fn malformed(&self, p: Malformed) -> Result<()> {
-        Err(Error {
-            code: ErrorCode::from(p.code),
-            message: p.message.into(),
-            data: None,
-        })
     }
 
     fn location(&self, uri: &Uri, snap: &Snapshot, range: std::ops::Range<usize>) -> Location {

@@ -7,7 +7,8 @@
 //!   `Arc` snapshots);
 //! - [`backend`]: the `LanguageServer` handlers;
 //! - [`transport`]: the connection (framing that survives malformed
-//!   messages and keeps no buffer of the largest message);
+//!   messages and keeps no buffer of the largest message; answers in
+//!   request order);
 //! - [`hover`], [`navigation`], [`outline`], [`diagnostics`],
 //!   [`code_actions`]: the features, as plain functions of a
 //!   [`documents::Snapshot`];
@@ -25,7 +26,6 @@ pub mod documents;
 pub mod hover;
 pub mod memory;
 pub mod navigation;
-pub mod ordered;
 pub mod outline;
 pub mod position;
 pub mod transport;
@@ -62,11 +62,8 @@ where
 {
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = shutdown.clone();
-    let (service, socket) = LspService::build(move |client| Backend::new(client, flag))
-        .custom_method(transport::MALFORMED_METHOD, Backend::malformed)
-        .finish();
-    // Responses in request order (see `ordered`).
-    transport::serve_connection(input, output, ordered::InOrder::new(service), socket).await;
+    let (service, socket) = LspService::new(move |client| Backend::new(client, flag));
+    transport::serve_connection(input, output, service, socket).await;
     shutdown.load(Ordering::SeqCst)
 }
 

@@ -2,10 +2,17 @@
 //! answers and the server's own requests out.
 //!
 //! [`serve_connection`] does what tower-lsp-server's `Server` does, with
-//! the same ordering and concurrency (messages are read and handed to the
-//! service one at a time, in order; up to [`MAX_CONCURRENCY`] handler
-//! futures run at once; `exit` stops the reading), but with its own framing:
+//! the same concurrency (messages are read and handed to the service one at
+//! a time, in order; up to [`MAX_CONCURRENCY`] handler futures run at once;
+//! `exit` stops the reading), but with its own framing, and:
 //!
+//! - **Answers leave in request order.** The framework writes each answer
+//!   as soon as its handler finishes (`buffer_unordered`), so a quick hover
+//!   could overtake a slow one sent before it; LSP asks for responses "in
+//!   roughly the same order as the requests", and an editor firing hovers
+//!   while the writer types expects them in order. Here the handler futures
+//!   still run concurrently (and `$/cancelRequest` still gets through), but
+//!   their answers are taken in order (`buffered`).
 //! - **Each frame has a buffer of its own**, decoded and freed before the
 //!   next is read, and each outgoing message is written from a buffer of its
 //!   own. The framework's `FramedRead`/`FramedWrite` keep one `BytesMut`
@@ -19,10 +26,11 @@
 //!     reads exactly what the framework would; a body that is both is taken
 //!     as a response, as the framework does);
 //!   - a body that is not JSON (`-32700` Parse error) or is JSON but not a
-//!     JSON-RPC message (`-32600` Invalid Request) becomes a request with
-//!     `"id": null` to [`MALFORMED_METHOD`], which the server answers with
-//!     that error and `"id": null` (JSON-RPC 2.0 §5), in its turn with the
-//!     other answers;
+//!     JSON-RPC message (`-32600` Invalid Request) is logged and answered
+//!     by the loop itself with that error and `"id": null` (JSON-RPC 2.0
+//!     §5), in its turn with the other answers; the service never sees it
+//!     (two such stand-in requests pending at once would share the id
+//!     `null`, and the framework would refuse the second as a duplicate);
 //!   - header garbage (no or bad `Content-Length`, stray text) is logged
 //!     and skipped up to the next `Content-Length` header.
 //!
@@ -31,16 +39,14 @@
 use std::fmt::Display;
 
 use futures::channel::mpsc;
+use futures::future::Either;
 use futures::{future, stream, FutureExt, SinkExt, StreamExt, TryFutureExt};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
-use tower_lsp_server::jsonrpc::{Id, Request, Response};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Id, Request, Response};
 use tower_lsp_server::ClientSocket;
 use tower_service::Service;
 use tracing::{debug, error, warn};
-
-/// Method of the stand-in request for a malformed message.
-pub const MALFORMED_METHOD: &str = "sayso/malformedMessage";
 
 /// How many handler futures run at once (the framework's default).
 pub const MAX_CONCURRENCY: usize = 4;
@@ -48,15 +54,6 @@ pub const MAX_CONCURRENCY: usize = 4;
 /// How many handler futures may wait for a place among the running ones
 /// before reading stops (the framework's queue size).
 const MESSAGE_QUEUE_SIZE: usize = 100;
-
-/// Parameters of the stand-in request for a malformed message.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct Malformed {
-    /// JSON-RPC error code to answer with (`-32700` or `-32600`).
-    pub code: i64,
-    /// What was wrong, for the error message.
-    pub message: String,
-}
 
 /// Longest header line kept in full; longer garbage is skipped.
 const MAX_HEADER_LINE: usize = 8 * 1024;
@@ -73,10 +70,13 @@ const HEADER_ROOM: usize = 40;
 /// A message from the client.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Incoming {
-    /// A request or notification (or the stand-in for a malformed message).
+    /// A request or notification.
     Request(Request),
     /// A response to a request the server sent.
     Response(Response),
+    /// A malformed message: the error response to send back (`"id": null`,
+    /// code `-32700` Parse error or `-32600` Invalid Request).
+    Malformed(Response),
 }
 
 /// A message to the client.
@@ -89,7 +89,7 @@ enum Outgoing {
 
 /// Serve the connection: read messages from `input`, hand requests and
 /// notifications to `service` (in order; up to [`MAX_CONCURRENCY`] of its
-/// futures run at once), responses to `socket` (answers to the server's own
+/// futures run at once, their answers written in call order), responses to `socket` (answers to the server's own
 /// requests), and write the service's answers and the server's requests
 /// and notifications to `output`. Ends when `input` ends or after `exit`,
 /// once every answer is written (or `output` fails).
@@ -110,7 +110,7 @@ pub async fn serve_connection<I, O, S>(
     let (mut tasks_tx, tasks_rx) = mpsc::channel(MESSAGE_QUEUE_SIZE);
 
     let run_tasks = tasks_rx
-        .buffer_unordered(MAX_CONCURRENCY)
+        .buffered(MAX_CONCURRENCY)
         .filter_map(future::ready)
         .map(Ok)
         .forward(responses_tx.clone())
@@ -154,13 +154,20 @@ pub async fn serve_connection<I, O, S>(
                         error!("{e}");
                         None
                     });
-                    if tasks_tx.send(task).await.is_err() || exit {
+                    if tasks_tx.send(Either::Left(task)).await.is_err() || exit {
                         break;
                     }
                 }
                 Incoming::Response(response) => {
                     if let Err(e) = client_responses.send(response).await {
                         error!("{e}");
+                        break;
+                    }
+                }
+                // Answered in its turn, after the requests read before it.
+                Incoming::Malformed(error) => {
+                    let task = future::ready(Some(error));
+                    if tasks_tx.send(Either::Right(task)).await.is_err() {
                         break;
                     }
                 }
@@ -190,8 +197,8 @@ async fn write_message<O: AsyncWrite + Unpin>(
 }
 
 /// Decode one frame's body (see the module docs): a request, notification
-/// or response, or the stand-in request that makes the server answer with
-/// the right error. Consumes the body, so its buffer is freed as soon as
+/// or response, or for a malformed body (logged here) the error response
+/// that answers it. Consumes the body, so its buffer is freed as soon as
 /// the message is read from it.
 pub fn decode(body: Vec<u8>) -> Incoming {
     let request = serde_json::from_slice::<Request>(&body);
@@ -225,12 +232,14 @@ pub fn decode(body: Vec<u8>) -> Incoming {
         "malformed message from the client ({} bytes): {message}",
         body.len()
     );
-    Incoming::Request(
-        Request::build(MALFORMED_METHOD)
-            .id(Id::Null)
-            .params(serde_json::to_value(Malformed { code, message }).unwrap_or_default())
-            .finish(),
-    )
+    Incoming::Malformed(Response::from_error(
+        Id::Null,
+        Error {
+            code: ErrorCode::from(code),
+            message: message.into(),
+            data: None,
+        },
+    ))
 }
 
 /// Read one frame's body. `Ok(None)` at the end of input. Header garbage is
@@ -350,7 +359,7 @@ mod tests {
         while let Some(body) = read_frame(&mut reader).await.unwrap() {
             out.push(match decode(body) {
                 Incoming::Request(r) => serde_json::to_value(r).unwrap(),
-                Incoming::Response(r) => serde_json::to_value(r).unwrap(),
+                Incoming::Response(r) | Incoming::Malformed(r) => serde_json::to_value(r).unwrap(),
             });
         }
         out
@@ -395,7 +404,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn bad_bodies_become_error_requests_and_reading_goes_on() {
+    async fn bad_bodies_become_their_error_answers_and_reading_goes_on() {
         let input = format!(
             "{}{}{}{}{}",
             framed("{not json"),
@@ -409,13 +418,20 @@ mod tests {
         let codes: Vec<i64> = got[..4]
             .iter()
             .map(|v| {
-                assert_eq!(v["method"], MALFORMED_METHOD);
-                assert!(v["id"].is_null());
-                assert!(v.get("id").is_some(), "a request, not a notification: {v}");
-                v["params"]["code"].as_i64().unwrap()
+                assert_eq!(v["jsonrpc"], "2.0");
+                assert!(v.get("id").is_some_and(Value::is_null), "{v}");
+                assert!(
+                    v.get("result").is_none() && v.get("method").is_none(),
+                    "{v}"
+                );
+                v["error"]["code"].as_i64().unwrap()
             })
             .collect();
         assert_eq!(codes, vec![-32700, -32600, -32600, -32700]);
+        assert_eq!(
+            got[0]["error"]["message"],
+            "Parse error: key must be a string at line 1 column 2"
+        );
         assert_eq!(got[4], ping());
     }
 
