@@ -327,6 +327,22 @@ fn malformed_bodies_in_one_write_each_get_their_own_error_in_turn() {
 }
 
 #[test]
+fn shutdown_and_exit_in_one_write_answer_shutdown_and_exit_0() {
+    // QA: a client that does not wait for the shutdown answer before `exit`
+    // got -32800 Canceled for `shutdown` and exit status 1.
+    for _ in 0..3 {
+        let mut c = Client::process("warn");
+        c.initialize(&["utf-16"]);
+        let mut write = common::frame(br#"{"jsonrpc":"2.0","id":7,"method":"shutdown"}"#);
+        write.extend(common::frame(br#"{"jsonrpc":"2.0","method":"exit"}"#));
+        c.send_raw(&write);
+        let answer = c.response(7);
+        assert_eq!(answer, json!({"jsonrpc": "2.0", "id": 7, "result": null}));
+        assert_eq!(c.wait_exit().code(), Some(0), "{}", c.stderr());
+    }
+}
+
+#[test]
 fn requests_after_shutdown_are_refused_and_exit_code_follows_the_spec() {
     // shutdown, then exit: 0.
     let mut c = Client::process("warn");

@@ -37,10 +37,11 @@
 //! Only `Content-Length` is read from the headers; `Content-Type` is ignored.
 
 use std::fmt::Display;
+use std::time::Duration;
 
-use futures::channel::mpsc;
+use futures::channel::{mpsc, oneshot};
 use futures::future::Either;
-use futures::{future, stream, FutureExt, SinkExt, StreamExt, TryFutureExt};
+use futures::{future, stream, SinkExt, StreamExt, TryFutureExt};
 use serde::Serialize;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Id, Request, Response};
@@ -54,6 +55,11 @@ pub const MAX_CONCURRENCY: usize = 4;
 /// How many handler futures may wait for a place among the running ones
 /// before reading stops (the framework's queue size).
 const MESSAGE_QUEUE_SIZE: usize = 100;
+
+/// How long the handlers still running when `exit` arrives may take to
+/// finish before they are dropped (a stuck handler does not keep the
+/// server alive).
+pub const EXIT_GRACE: Duration = Duration::from_secs(1);
 
 /// Longest header line kept in full; longer garbage is skipped.
 const MAX_HEADER_LINE: usize = 8 * 1024;
@@ -89,10 +95,17 @@ enum Outgoing {
 
 /// Serve the connection: read messages from `input`, hand requests and
 /// notifications to `service` (in order; up to [`MAX_CONCURRENCY`] of its
-/// futures run at once, their answers written in call order), responses to `socket` (answers to the server's own
-/// requests), and write the service's answers and the server's requests
-/// and notifications to `output`. Ends when `input` ends or after `exit`,
-/// once every answer is written (or `output` fails).
+/// futures run at once, their answers written in call order), responses to
+/// `socket` (answers to the server's own requests), and write the service's
+/// answers and the server's requests and notifications to `output`.
+///
+/// Ends when `input` ends, once every answer is written (or `output`
+/// fails), or after `exit`: reading stops, the handlers already started
+/// finish (for at most [`EXIT_GRACE`]; the rest are dropped) and their
+/// answers are written, and only then is `exit` handed to the service, which
+/// would cancel the running handlers (a `shutdown` sent in the same write
+/// as `exit` would be answered `-32800` Canceled, and the process would exit
+/// with 1 instead of 0).
 pub async fn serve_connection<I, O, S>(
     input: I,
     mut output: O,
@@ -109,12 +122,29 @@ pub async fn serve_connection<I, O, S>(
     let (mut responses_tx, responses_rx) = mpsc::channel::<Response>(0);
     let (mut tasks_tx, tasks_rx) = mpsc::channel(MESSAGE_QUEUE_SIZE);
 
-    let run_tasks = tasks_rx
+    // Fires when `exit` is read.
+    let (exiting_tx, exiting_rx) = oneshot::channel::<()>();
+
+    let answers = tasks_rx
         .buffered(MAX_CONCURRENCY)
         .filter_map(future::ready)
         .map(Ok)
-        .forward(responses_tx.clone())
-        .map(|_| ());
+        .forward(responses_tx.clone());
+    let run_tasks = async {
+        let deadline = async {
+            match exiting_rx.await {
+                Ok(()) => tokio::time::sleep(EXIT_GRACE).await,
+                Err(_) => future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = answers => {}
+            () = deadline => warn!("exit: handlers still running after {EXIT_GRACE:?} dropped"),
+        }
+        // The server's own messages are written up to here, so that those
+        // sent by the last handlers go out too.
+        client_abort.abort();
+    };
 
     let write_output = async {
         let mut outgoing = stream::select(
@@ -131,6 +161,7 @@ pub async fn serve_connection<I, O, S>(
 
     let read_input = async {
         let mut reader = BufReader::new(input);
+        let mut exit = None;
         loop {
             let body = match read_frame(&mut reader).await {
                 Ok(Some(body)) => body,
@@ -147,14 +178,19 @@ pub async fn serve_connection<I, O, S>(
                         error!("the server cannot take messages any more: {e}");
                         break;
                     }
-                    // The server must exit right after `exit`; some clients
-                    // do not close its input.
-                    let exit = request.method() == "exit";
+                    // The server must exit right after `exit` (some clients
+                    // do not close its input), but hands it to the service
+                    // only after the answers to the messages before it.
+                    if request.method() == "exit" {
+                        exit = Some(request);
+                        let _ = exiting_tx.send(());
+                        break;
+                    }
                     let task = service.call(request).unwrap_or_else(|e| {
                         error!("{e}");
                         None
                     });
-                    if tasks_tx.send(Either::Left(task)).await.is_err() || exit {
+                    if tasks_tx.send(Either::Left(task)).await.is_err() {
                         break;
                     }
                 }
@@ -176,10 +212,20 @@ pub async fn serve_connection<I, O, S>(
         debug!("end of client input");
         tasks_tx.disconnect();
         responses_tx.disconnect();
-        client_abort.abort();
+        exit
     };
 
-    tokio::join!(run_tasks, write_output, read_input);
+    let ((), (), exit) = tokio::join!(run_tasks, write_output, read_input);
+    if let Some(exit) = exit {
+        // A notification: no answer to write.
+        let handled = match future::poll_fn(|cx| service.poll_ready(cx)).await {
+            Ok(()) => service.call(exit).await.map(drop),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = handled {
+            error!("exit: {e}");
+        }
+    }
 }
 
 /// Write one message, framed, from a buffer of its own, and flush.
@@ -469,6 +515,69 @@ mod tests {
         assert_eq!(got.len(), 2);
         assert_eq!(got[0]["params"]["text"].as_str(), Some(text.as_str()));
         assert_eq!(got[1], ping());
+    }
+
+    /// A server with one request, `test/hang`, that never finishes.
+    struct Stuck;
+
+    impl tower_lsp_server::LanguageServer for Stuck {
+        async fn initialize(
+            &self,
+            _: tower_lsp_server::ls_types::InitializeParams,
+        ) -> tower_lsp_server::jsonrpc::Result<tower_lsp_server::ls_types::InitializeResult>
+        {
+            Ok(Default::default())
+        }
+        async fn shutdown(&self) -> tower_lsp_server::jsonrpc::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Stuck {
+        async fn hang(&self) -> tower_lsp_server::jsonrpc::Result<()> {
+            future::pending().await
+        }
+    }
+
+    #[tokio::test]
+    async fn a_stuck_handler_does_not_keep_the_connection_open_after_exit() {
+        let (service, socket) = tower_lsp_server::LspService::build(|_| Stuck)
+            .custom_method("test/hang", Stuck::hang)
+            .finish();
+        let (client, server) = tokio::io::duplex(1 << 16);
+        let (server_read, server_write) = tokio::io::split(server);
+        let serving = tokio::spawn(serve_connection(server_read, server_write, service, socket));
+        let (client_read, mut client_write) = tokio::io::split(client);
+        let mut client_read = BufReader::new(client_read);
+        let initialize =
+            r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#;
+        client_write
+            .write_all(framed(initialize).as_bytes())
+            .await
+            .unwrap();
+        let answer = read_frame(&mut client_read).await.unwrap().unwrap();
+        assert!(matches!(decode(answer), Incoming::Response(r) if r.id() == &Id::Number(1)));
+        let input = [
+            r#"{"jsonrpc":"2.0","id":2,"method":"test/hang"}"#,
+            r#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#,
+            r#"{"jsonrpc":"2.0","method":"exit"}"#,
+        ]
+        .map(framed)
+        .concat();
+        client_write.write_all(input.as_bytes()).await.unwrap();
+        // The input stays open: only `exit` ends the connection. (The
+        // timeout only turns a hang into a failure.)
+        let mut output = Vec::new();
+        tokio::time::timeout(Duration::from_secs(30), async {
+            serving.await.unwrap();
+            client_read.read_to_end(&mut output).await.unwrap();
+        })
+        .await
+        .expect("the connection ended after exit");
+        // The stuck answer and the one after it (answers leave in order)
+        // were dropped.
+        assert_eq!(frames(&output).await, Vec::<Value>::new());
+        drop(client_write);
     }
 
     #[tokio::test]
