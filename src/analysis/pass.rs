@@ -1307,12 +1307,11 @@ impl Pass {
                 })
             })
             .collect();
-        // Findings: those of the paragraphs before the quotation cut's
-        // (quotations below `q_cut`, stray closers before its start) did
-        // not change; the rules run on the rest.
-        let from = if q_cut == 0 { 0 } else { r.saturating_sub(1) };
-        let cut = paras.get(from).map_or(usize::MAX, |p| p.start);
-        let cut = if from == 0 { 0 } else { cut };
+        // Findings: those of the paragraphs before `r - 1`, where the
+        // quotation walk reran (quotations below `q_cut`, stray closers
+        // before `cut`), did not change; the rules run on the rest. With no
+        // quotation before it, everything is rerun.
+        let cut = if q_cut == 0 { 0 } else { paras.get(r.saturating_sub(1)).map_or(usize::MAX, |p| p.start) };
         a.findings.retain(|f| match f.quote {
             Some(q) => q < q_cut,
             None => f.range.start < cut,
