@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
-use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::request::{GotoDeclarationParams, GotoDeclarationResponse};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
@@ -265,21 +265,18 @@ impl Backend {
         self.encoding.get().copied().unwrap_or_default()
     }
 
-    /// The current analysis of `uri`, or an `InvalidParams` error when the
-    /// client never opened it.
+    /// The current analysis of `uri`. Errors: `InvalidParams` when the
+    /// client never opened it (or closed it before sending the request);
+    /// `ContentModified` (-32801) when it was open as the request arrived
+    /// but was closed before its analysis was ready (LSP 3.17,
+    /// "Implementation Considerations": a server that detects a state change
+    /// invalidating a request in execution may fail it with
+    /// `ContentModified`, which clients do not show to the user).
     async fn snapshot(&self, uri: &Uri) -> Result<Arc<Snapshot>> {
+        let was_open = self.docs.is_open(uri);
         match self.docs.snapshot(uri).await {
             Some(s) => Ok(s),
-            None => {
-                warn!(
-                    uri = uri.as_str(),
-                    "request for a document that is not open"
-                );
-                Err(Error::invalid_params(format!(
-                    "document not open: {}",
-                    uri.as_str()
-                )))
-            }
+            None => Err(missing(uri, was_open)),
         }
     }
 
@@ -287,17 +284,12 @@ impl Backend {
     async fn at(&self, p: &TextDocumentPositionParams) -> Result<(Arc<Snapshot>, usize)> {
         // The position as of the version the request saw, carried onto the
         // (possibly newer) analysed text.
-        match self
-            .docs
-            .snapshot_at(&p.text_document.uri, p.position, self.encoding())
+        let uri = &p.text_document.uri;
+        let was_open = self.docs.is_open(uri);
+        self.docs
+            .snapshot_at(uri, p.position, self.encoding())
             .await
-        {
-            Some(found) => Ok(found),
-            None => self.snapshot(&p.text_document.uri).await.map(|snap| {
-                let offset = snap.offset(p.position, self.encoding());
-                (snap, offset)
-            }),
-        }
+            .ok_or_else(|| missing(uri, was_open))
     }
 
     fn location(&self, uri: &Uri, snap: &Snapshot, range: std::ops::Range<usize>) -> Location {
@@ -582,5 +574,23 @@ impl LanguageServer for Backend {
         let snap = self.snapshot(&params.text_document.uri).await?;
         let (range, _) = position::to_byte_range(&snap.rope, params.range, self.encoding());
         Ok(Some(outline::inlay_hints(&snap, range, self.encoding())))
+    }
+}
+
+/// The error for a request whose document has no analysis to answer from:
+/// `ContentModified` when the document was open as the request arrived
+/// (closed while the request waited), else `InvalidParams` (not open when
+/// the request arrived).
+fn missing(uri: &Uri, was_open: bool) -> Error {
+    if was_open {
+        debug!(uri = uri.as_str(), "document closed while a request waited for its analysis");
+        Error {
+            code: ErrorCode::ContentModified,
+            message: format!("document closed: {}", uri.as_str()).into(),
+            data: None,
+        }
+    } else {
+        warn!(uri = uri.as_str(), "request for a document that is not open");
+        Error::invalid_params(format!("document not open: {}", uri.as_str()))
     }
 }
