@@ -142,9 +142,10 @@ pub fn sized(base: &str, min_len: usize) -> String {
 /// that starts at or after the middle), where typing changes coreference
 /// keys and the document pass runs; `None` when there is no such mention.
 pub fn name_point(text: &str, a: &sayso::analysis::Analysis) -> Option<usize> {
-    let m = a.mentions.iter().find(|m| m.range.start >= text.len() / 2 && m.range.len() > 3)?;
-    let first = text[m.range.clone()].chars().next()?;
-    Some(m.range.start + first.len_utf8())
+    let m = a.mentions.iter().find(|m| m.range.start as usize >= text.len() / 2 && m.range.len() > 3)?;
+    let range = sayso::analysis::span(&m.range);
+    let first = text[range.clone()].chars().next()?;
+    Some(range.start + first.len_utf8())
 }
 
 /// A byte offset near the middle of `text`, inside a paragraph that has

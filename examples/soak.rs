@@ -14,7 +14,7 @@
 #[path = "../benches/corpus.rs"]
 mod corpus;
 
-use sayso::analysis::{analyze, Document, Options};
+use sayso::analysis::{analyze, span, Document, Options};
 
 /// xorshift64*: deterministic, no dependency.
 struct Rng(u64);
@@ -64,12 +64,12 @@ fn main() {
             0 | 1 if a.mentions.len() >= 2 => {
                 let m = &a.mentions[rng.below(a.mentions.len())];
                 let o = &a.mentions[rng.below(a.mentions.len())];
-                (m.range.clone(), t[o.range.clone()].to_string())
+                (span(&m.range), t[span(&o.range)].to_string())
             }
             // Type a few characters inside a mention or anywhere.
             2 => {
                 let at = match a.mentions.get(rng.below(a.mentions.len().max(1))) {
-                    Some(m) if rng.below(2) == 0 => m.range.start + 1,
+                    Some(m) if rng.below(2) == 0 => m.range.start as usize + 1,
                     _ => rng.below(t.len() + 1),
                 };
                 let at = boundary(&t, at);
@@ -77,13 +77,13 @@ fn main() {
             }
             // Delete a paragraph.
             3 if a.paragraphs.len() > 2 => {
-                let p = a.paragraphs[rng.below(a.paragraphs.len())].clone();
+                let p = span(&a.paragraphs[rng.below(a.paragraphs.len())]);
                 (p, String::new())
             }
             // Paste a paragraph from elsewhere before another one.
             4 if a.paragraphs.len() > 2 => {
-                let from = a.paragraphs[rng.below(a.paragraphs.len())].clone();
-                let to = a.paragraphs[rng.below(a.paragraphs.len())].start;
+                let from = span(&a.paragraphs[rng.below(a.paragraphs.len())]);
+                let to = a.paragraphs[rng.below(a.paragraphs.len())].start as usize;
                 (to..to, format!("{}\n\n", &t[from]))
             }
             // Join two paragraphs, or split one.

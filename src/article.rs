@@ -89,7 +89,7 @@ pub fn report(
 ) -> Vec<Finding> {
     let mut out: Vec<Finding> = findings
         .iter()
-        .filter(|f| !markdown::is_silenced(silenced, f.range.start))
+        .filter(|f| !markdown::is_silenced(silenced, f.range.start as usize))
         .cloned()
         .collect();
     settings.apply(&mut out);
@@ -189,7 +189,7 @@ mod tests {
 #[cfg(test)]
 mod markdown_articles {
     use super::*;
-    use crate::analysis::Severity;
+    use crate::analysis::{span, QuoteId, Severity};
 
     /// `(quotation text, speaker name or None)` of every quotation.
     fn quotes(text: &str, a: &Analysis) -> Vec<(String, Option<String>)> {
@@ -198,8 +198,8 @@ mod markdown_articles {
             .enumerate()
             .map(|(i, q)| {
                 (
-                    text[q.range.clone()].to_string(),
-                    a.speaker(i).map(|e| e.name.clone()),
+                    text[span(&q.range)].to_string(),
+                    a.speaker(i as QuoteId).map(|e| e.name.clone()),
                 )
             })
             .collect()
@@ -236,7 +236,7 @@ mod markdown_articles {
         let kinds: Vec<_> = a.quotes.iter().map(|q| q.kind).collect();
         assert_eq!(kinds, [crate::analysis::QuoteKind::Direct; 3]);
         // Offsets are the file's: the first quotation starts after `> `.
-        assert_eq!(a.quotes[0].range.start, text.find('“').unwrap());
+        assert_eq!(a.quotes[0].range.start as usize, text.find('“').unwrap());
         assert!(a.findings.is_empty(), "{:?}", a.findings);
     }
 
@@ -288,7 +288,7 @@ mod markdown_articles {
         let found: Vec<(&str, &str)> = a
             .findings
             .iter()
-            .map(|f| (f.code, &text[f.range.clone()]))
+            .map(|f| (f.code, &text[span(&f.range)]))
             .collect();
         assert_eq!(
             found,

@@ -27,7 +27,7 @@
 
 use std::ops::Range;
 
-use crate::analysis::{Analysis, EntityKind, MentionKind, Quote, QuoteId};
+use crate::analysis::{span, Analysis, EntityId, EntityKind, MentionKind, Offset, Quote, QuoteId};
 use crate::article::Format;
 
 /// One replacement: the bytes `range` of the document become `new_text`.
@@ -166,19 +166,19 @@ fn is_opening_context(c: Option<char>) -> bool {
 
 /// The quotation whose content contains byte `at`, if any.
 fn content_at(analysis: &Analysis, at: usize) -> Option<&Quote> {
-    let i = analysis.quotes.partition_point(|q| q.range.start <= at);
+    let i = analysis.quotes.partition_point(|q| q.range.start as usize <= at);
     analysis.quotes[..i]
         .iter()
         .rev()
         .take(4)
-        .find(|q| q.content.start <= at && at < q.content.end)
+        .find(|q| q.content.start as usize <= at && at < q.content.end as usize)
 }
 
 /// The paragraph range containing byte `at` (or the whole text).
 fn paragraph_at(analysis: &Analysis, at: usize, len: usize) -> Range<usize> {
-    let i = analysis.paragraphs.partition_point(|p| p.end < at);
+    let i = analysis.paragraphs.partition_point(|p| (p.end as usize) < at);
     match analysis.paragraphs.get(i) {
-        Some(p) if p.start <= at => p.clone(),
+        Some(p) if p.start as usize <= at => span(p),
         _ => 0..len,
     }
 }
@@ -187,14 +187,14 @@ fn paragraph_at(analysis: &Analysis, at: usize, len: usize) -> Range<usize> {
 /// only), as `(byte offset, straight mark, typographic mark)`.
 fn own_marks(cx: &Context<'_>, q: &Quote) -> Vec<(usize, char)> {
     let mut out = Vec::new();
-    let open_at = q.range.start;
+    let open_at = q.range.start as usize;
     match cx.char_at(open_at) {
         Some('"') if cx.is_prose(open_at) => out.push((open_at, '“')),
         Some('\'') if cx.is_prose(open_at) => out.push((open_at, '‘')),
         _ => {}
     }
     if let Some(close) = q.close {
-        let close_at = q.range.end.saturating_sub(close.len_utf8());
+        let close_at = (q.range.end as usize).saturating_sub(close.len_utf8());
         if close_at > open_at && cx.char_at(close_at) == Some(close) && cx.is_prose(close_at) {
             match close {
                 '"' => out.push((close_at, '”')),
@@ -284,7 +284,7 @@ fn straight_edits(cx: &Context<'_>, range: Range<usize>) -> Vec<Edit> {
         .analysis
         .quotes
         .iter()
-        .filter(|q| range.start <= q.range.start && q.range.start < range.end.max(range.start + 1))
+        .filter(|q| range.start <= q.range.start as usize && (q.range.start as usize) < range.end.max(range.start + 1))
         .flat_map(|q| own_marks(cx, q))
         .collect();
     // All the core's mark positions, so they are not classified again.
@@ -293,9 +293,9 @@ fn straight_edits(cx: &Context<'_>, range: Range<usize>) -> Vec<Edit> {
         .quotes
         .iter()
         .flat_map(|q| {
-            let mut v = vec![q.range.start];
+            let mut v = vec![q.range.start as usize];
             if let Some(c) = q.close {
-                v.push(q.range.end.saturating_sub(c.len_utf8()));
+                v.push((q.range.end as usize).saturating_sub(c.len_utf8()));
             }
             v
         })
@@ -332,8 +332,8 @@ fn straight_edits(cx: &Context<'_>, range: Range<usize>) -> Vec<Edit> {
 /// the marks of quotations nested in it, and the apostrophes in it.
 /// `None` when there is nothing to change.
 pub fn typographic_quote(cx: &Context<'_>, quote: QuoteId) -> Option<Fix> {
-    let q = cx.analysis.quotes.get(quote)?;
-    let edits = straight_edits(cx, q.range.clone());
+    let q = cx.analysis.quote(quote)?;
+    let edits = straight_edits(cx, span(&q.range));
     // Only offer it when the quotation's own marks are straight.
     if own_marks(cx, q).is_empty() {
         return None;
@@ -371,7 +371,7 @@ pub fn typographic(cx: &Context<'_>, quote: QuoteId) -> Vec<Fix> {
 /// after its final `.`, `!`, `?` or `…` (and any closing bracket right
 /// after), or `None` when the paragraph ends first.
 fn sentence_end(cx: &Context<'_>, q: &Quote, para_end: usize) -> Option<usize> {
-    let from = q.content.start.min(para_end);
+    let from = (q.content.start as usize).min(para_end);
     let region = cx.prose.get(from..para_end)?;
     let mut chars = region.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -424,7 +424,7 @@ fn paragraph_text_end(cx: &Context<'_>, para: &Range<usize>) -> usize {
 /// end of its paragraph (one fix when the two are the same place). The
 /// closing mark matches the opening one (`“` → `”`, `"` → `"`, `‘` → `’`).
 pub fn close_quote(cx: &Context<'_>, quote: QuoteId) -> Vec<Fix> {
-    let Some(q) = cx.analysis.quotes.get(quote) else {
+    let Some(q) = cx.analysis.quote(quote) else {
         return Vec::new();
     };
     if !q.unclosed {
@@ -434,10 +434,10 @@ pub fn close_quote(cx: &Context<'_>, quote: QuoteId) -> Vec<Fix> {
     let para = cx
         .analysis
         .paragraphs
-        .get(q.paragraph)
-        .cloned()
-        .unwrap_or_else(|| paragraph_at(cx.analysis, q.range.start, cx.text.len()));
-    let para_end = paragraph_text_end(cx, &para).max(q.content.start);
+        .get(q.paragraph as usize)
+        .map(span)
+        .unwrap_or_else(|| paragraph_at(cx.analysis, q.range.start as usize, cx.text.len()));
+    let para_end = paragraph_text_end(cx, &para).max(q.content.start as usize);
     let mut fixes = Vec::new();
     if let Some(at) = sentence_end(cx, q, para_end) {
         if at < para_end {
@@ -460,18 +460,18 @@ pub fn close_quote(cx: &Context<'_>, quote: QuoteId) -> Vec<Fix> {
 /// article already calls them, else the last word of the name), an
 /// organisation or anonymous source as its phrase with `the` (`the
 /// Kremlin`, `the source`).
-fn short_name(cx: &Context<'_>, entity: usize) -> Option<String> {
+fn short_name(cx: &Context<'_>, entity: EntityId) -> Option<String> {
     let a = cx.analysis;
-    let e = a.entities.get(entity)?;
+    let e = a.entity(entity)?;
     match e.kind {
         EntityKind::Person => {
             let surname = e
                 .mentions
                 .iter()
                 .rev()
-                .filter_map(|&m| a.mentions.get(m))
+                .filter_map(|&m| a.mention(m))
                 .find(|m| m.kind == MentionKind::Surname)
-                .and_then(|m| cx.text.get(m.range.clone()));
+                .and_then(|m| cx.text.get(span(&m.range)));
             let name = match surname {
                 Some(s) => s.to_string(),
                 None => {
@@ -515,8 +515,8 @@ fn short_name(cx: &Context<'_>, entity: usize) -> Option<String> {
 /// Recent speakers before byte `at`, most recent first, each once: the
 /// speakers of earlier attributed quotations (at the quotation's end) and
 /// the entities of earlier mentions (at the mention's end), by position.
-fn recent_speakers(analysis: &Analysis, at: usize) -> Vec<usize> {
-    let mut seen: Vec<(usize, usize)> = analysis
+fn recent_speakers(analysis: &Analysis, at: Offset) -> Vec<EntityId> {
+    let mut seen: Vec<(Offset, EntityId)> = analysis
         .quotes
         .iter()
         .filter(|q| q.range.end <= at)
@@ -530,7 +530,7 @@ fn recent_speakers(analysis: &Analysis, at: usize) -> Vec<usize> {
         )
         .collect();
     seen.sort_by_key(|s| std::cmp::Reverse(s.0));
-    let mut out: Vec<usize> = Vec::new();
+    let mut out: Vec<EntityId> = Vec::new();
     for (_, e) in seen {
         if !out.contains(&e) {
             out.push(e);
@@ -544,13 +544,13 @@ const MAX_SPEAKERS: usize = 3;
 
 /// The attribution edits for a closed quotation `q` and speaker `name`.
 fn template_edits(cx: &Context<'_>, q: &Quote, name: &str) -> Vec<Edit> {
-    let close_start = q.content.end.min(q.range.end);
-    let end = q.range.end;
+    let close_start = q.content.end.min(q.range.end) as usize;
+    let end = q.range.end as usize;
     let last = cx
         .prose
-        .get(q.content.clone())
+        .get(span(&q.content))
         .and_then(|c| c.chars().next_back());
-    let para = paragraph_at(cx.analysis, q.range.start, cx.text.len());
+    let para = paragraph_at(cx.analysis, q.range.start as usize, cx.text.len());
     let rest = cx.prose.get(end..para.end.max(end)).unwrap_or("");
     let after = rest.chars().next();
     let next_word = rest.trim_start().chars().next();
@@ -584,7 +584,7 @@ fn template_edits(cx: &Context<'_>, q: &Quote, name: &str) -> Vec<Edit> {
 /// most three, the most recent preferred), or the literal placeholder
 /// `NAME` when nobody has spoken yet.
 pub fn attribute(cx: &Context<'_>, quote: QuoteId) -> Vec<Fix> {
-    let Some(q) = cx.analysis.quotes.get(quote) else {
+    let Some(q) = cx.analysis.quote(quote) else {
         return Vec::new();
     };
     if q.attribution.is_some() || q.close.is_none() {
@@ -637,8 +637,8 @@ pub fn silence(cx: &Context<'_>, quote: QuoteId) -> Option<Fix> {
     if cx.format != Format::Markdown {
         return None;
     }
-    let q = cx.analysis.quotes.get(quote)?;
-    let start = q.range.start;
+    let q = cx.analysis.quote(quote)?;
+    let start = q.range.start as usize;
     let text = cx.text;
     let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let before_prose = cx.prose.get(line_start..start).unwrap_or("");
@@ -680,7 +680,7 @@ pub fn silence(cx: &Context<'_>, quote: QuoteId) -> Option<Fix> {
     Some(Fix {
         title: "Silence Sayso for this quotation (<!-- sayso off --> … <!-- sayso on -->)"
             .to_string(),
-        edits: vec![off, Edit::insert(q.range.end, ON)],
+        edits: vec![off, Edit::insert(q.range.end as usize, ON)],
         preferred: false,
     })
 }
@@ -690,16 +690,17 @@ pub fn silence(cx: &Context<'_>, quote: QuoteId) -> Option<Fix> {
 /// otherwise the closing mark is replaced by the one the opening mark calls
 /// for (`“…’` → `“…”`). `None` when the marks already match.
 pub fn match_marks(cx: &Context<'_>, quote: QuoteId) -> Option<Fix> {
-    let q = cx.analysis.quotes.get(quote)?;
+    let q = cx.analysis.quote(quote)?;
+    let (start, end) = (q.range.start as usize, q.range.end as usize);
     let close = q.close?;
-    let close_at = q.range.end.checked_sub(close.len_utf8())?;
+    let close_at = end.checked_sub(close.len_utf8())?;
     if cx.char_at(close_at) != Some(close) || !cx.is_prose(close_at) || closing_for(q.open) == close
     {
         return None;
     }
     let straight = |c: char| c == '"' || c == '\'';
     let (edit, title) =
-        if straight(q.open) && !straight(close) && cx.char_at(q.range.start) == Some(q.open) {
+        if straight(q.open) && !straight(close) && cx.char_at(start) == Some(q.open) {
             let open = match q.open {
                 '"' => '“',
                 _ => '‘',
@@ -707,19 +708,19 @@ pub fn match_marks(cx: &Context<'_>, quote: QuoteId) -> Option<Fix> {
             if closing_for(open) != close {
                 let c = closing_for(q.open);
                 (
-                    Edit::replace(close_at..q.range.end, c.to_string()),
+                    Edit::replace(close_at..end, c.to_string()),
                     format!("Close with {c} to match {}", q.open),
                 )
             } else {
                 (
-                    Edit::replace(q.range.start..q.range.start + 1, open.to_string()),
+                    Edit::replace(start..start + 1, open.to_string()),
                     format!("Open with {open} to match {close}"),
                 )
             }
         } else {
             let c = closing_for(q.open);
             (
-                Edit::replace(close_at..q.range.end, c.to_string()),
+                Edit::replace(close_at..end, c.to_string()),
                 format!("Close with {c} to match {}", q.open),
             )
         };
@@ -752,7 +753,7 @@ mod tests {
         let offset = before
             .find(at)
             .unwrap_or_else(|| panic!("{at:?} not in {before:?}"));
-        let q = analysis.quote_at(offset).unwrap_or_else(|| {
+        let q = analysis.quote_at(offset as Offset).unwrap_or_else(|| {
             panic!(
                 "no quotation at {at:?} in {before:?}: {:?}",
                 analysis.quotes
@@ -1020,7 +1021,7 @@ mod tests {
             analysis: &analysis,
             format: Format::Text,
         };
-        let q = analysis.quote_at(before.find("Nobody").unwrap()).unwrap();
+        let q = analysis.quote_at(before.find("Nobody").unwrap() as Offset).unwrap();
         let fixes: Vec<(String, bool)> = close_quote(&cx, q)
             .into_iter()
             .map(|f| (f.title, f.preferred))
@@ -1048,7 +1049,7 @@ mod tests {
             analysis: &analysis,
             format: Format::Text,
         };
-        let q = analysis.quote_at(before.find("Nobody").unwrap()).unwrap();
+        let q = analysis.quote_at(before.find("Nobody").unwrap() as Offset).unwrap();
         let titles: Vec<(String, bool)> = attribute(&cx, q)
             .into_iter()
             .map(|f| (f.title, f.preferred))
@@ -1073,7 +1074,7 @@ mod tests {
             let analysis = analyze(&p.text);
             let cx = Context { text: &text, prose: &p.text, analysis: &analysis, format };
             let mut all: Vec<Fix> = typographic_document(&cx).into_iter().collect();
-            for q in 0..analysis.quotes.len() {
+            for q in 0..analysis.quotes.len() as QuoteId {
                 all.extend(typographic(&cx, q));
                 all.extend(close_quote(&cx, q));
                 all.extend(attribute(&cx, q));

@@ -8,26 +8,26 @@
 //! or `«quote text» ← none [kind]`.
 
 use expect_test::{expect, Expect};
-use sayso::analysis::{analyze, Analysis, Method};
+use sayso::analysis::{analyze, span, Analysis, Method, Offset};
 
 fn render(text: &str, a: &Analysis) -> String {
     let mut out = String::new();
     for q in &a.quotes {
-        let mut quote: String = text[q.range.clone()].chars().take(40).collect();
-        if text[q.range.clone()].chars().count() > 40 {
+        let mut quote: String = text[span(&q.range)].chars().take(40).collect();
+        if text[span(&q.range)].chars().count() > 40 {
             quote.push('…');
         }
         match &q.attribution {
             Some(at) => {
-                let e = &a.entities[at.entity];
-                let m = &text[a.mentions[at.mention].range.clone()];
-                let cue = at.cue.as_ref().map_or("-".to_string(), |c| text[c.clone()].to_string());
+                let e = a.entity(at.entity).unwrap();
+                let m = &text[span(&a.mention(at.mention).unwrap().range)];
+                let cue = at.cue.as_ref().map_or("-".to_string(), |c| text[span(c)].to_string());
                 let how = match &at.method {
                     Method::Cue => "cue".to_string(),
                     Method::Pronoun { antecedent } => {
-                        format!("pronoun → «{}»", &text[a.mentions[*antecedent].range.clone()])
+                        format!("pronoun → «{}»", &text[span(&a.mention(*antecedent).unwrap().range)])
                     }
-                    Method::Continuation { of } => format!("continues «{}»", text[a.quotes[*of].range.clone()].chars().take(12).collect::<String>()),
+                    Method::Continuation { of } => format!("continues «{}»", text[span(&a.quote(*of).unwrap().range)].chars().take(12).collect::<String>()),
                 };
                 out.push_str(&format!("«{quote}» ← {} [mention «{m}», cue «{cue}», {how}]\n", e.name));
             }
@@ -271,5 +271,5 @@ fn the_first_word_inside_a_quotation_is_no_speaker_entity() {
     let a = analyze(text);
     let names: Vec<&str> = a.entities.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, vec!["Bo Sten", "Mara"]);
-    assert_eq!(a.mention_at(text.find("Quick").unwrap() + 1), None);
+    assert_eq!(a.mention_at(text.find("Quick").unwrap() as Offset + 1), None);
 }

@@ -7,7 +7,7 @@
 //! with `PROPTEST_CASES=10000 cargo test --release --test core_props`.
 
 use proptest::prelude::*;
-use sayso::analysis::{analyze, Analysis, Document, Options};
+use sayso::analysis::{analyze, span, Analysis, Document, Offset, Options};
 use std::ops::Range;
 
 /// Pieces that exercise the core: every kind of mark, apostrophes, names,
@@ -112,7 +112,8 @@ fn article(max: usize) -> impl Strategy<Value = String> {
 }
 
 fn check_ranges(text: &str, a: &Analysis) -> Result<(), TestCaseError> {
-    let ok = |r: &Range<usize>| {
+    let ok = |r: &Range<Offset>| {
+        let r = span(r);
         r.start <= r.end
             && r.end <= text.len()
             && text.is_char_boundary(r.start)
@@ -123,17 +124,15 @@ fn check_ranges(text: &str, a: &Analysis) -> Result<(), TestCaseError> {
         prop_assert!(ok(&q.content), "content {:?}", q.content);
         prop_assert!(q.range.start <= q.content.start && q.content.end <= q.range.end);
         if let Some(at) = &q.attribution {
-            prop_assert!(at.entity < a.entities.len());
-            prop_assert!(at.mention < a.mentions.len());
+            prop_assert!((at.entity as usize) < a.entities.len());
+            prop_assert!((at.mention as usize) < a.mentions.len());
             if let Some(c) = &at.cue {
                 prop_assert!(ok(c), "cue {:?}", c);
             }
         }
-        prop_assert!(q.paragraph < a.paragraphs.len());
-        prop_assert!(
-            a.paragraphs[q.paragraph].start <= q.range.start
-                && q.range.end <= a.paragraphs[q.paragraph].end
-        );
+        let p = q.paragraph as usize;
+        prop_assert!(p < a.paragraphs.len());
+        prop_assert!(a.paragraphs[p].start <= q.range.start && q.range.end <= a.paragraphs[p].end);
     }
     // Top-level quotations are in order and never overlap.
     for w in a.quotes.windows(2) {
@@ -149,14 +148,14 @@ fn check_ranges(text: &str, a: &Analysis) -> Result<(), TestCaseError> {
     }
     for m in &a.mentions {
         prop_assert!(ok(&m.range), "mention {:?}", m.range);
-        prop_assert!(m.entity < a.entities.len());
+        prop_assert!((m.entity as usize) < a.entities.len());
     }
     for e in &a.entities {
-        prop_assert!(e.introduction < a.mentions.len());
+        prop_assert!((e.introduction as usize) < a.mentions.len());
         prop_assert!(e
             .mentions
             .iter()
-            .all(|&m| m < a.mentions.len() && a.mentions[m].entity < a.entities.len()));
+            .all(|&m| a.mention(m).is_some_and(|m| (m.entity as usize) < a.entities.len())));
     }
     for f in &a.findings {
         prop_assert!(ok(&f.range), "finding {:?}", f.range);
@@ -342,14 +341,14 @@ proptest! {
             let (range, new) = match kind {
                 0 if !a.mentions.is_empty() => {
                     // Rename: one mention takes another's text.
-                    let m = a.mentions[pick(pos, a.mentions.len())].range.clone();
-                    let o = a.mentions[pick(other, a.mentions.len())].range.clone();
+                    let m = span(&a.mentions[pick(pos, a.mentions.len())].range);
+                    let o = span(&a.mentions[pick(other, a.mentions.len())].range);
                     (m, t[o].to_string())
                 }
-                1 if !a.paragraphs.is_empty() => (a.paragraphs[pick(pos, a.paragraphs.len())].clone(), String::new()),
+                1 if !a.paragraphs.is_empty() => (span(&a.paragraphs[pick(pos, a.paragraphs.len())]), String::new()),
                 2 if !a.paragraphs.is_empty() => {
-                    let from = a.paragraphs[pick(other, a.paragraphs.len())].clone();
-                    let to = a.paragraphs[pick(pos, a.paragraphs.len())].start;
+                    let from = span(&a.paragraphs[pick(other, a.paragraphs.len())]);
+                    let to = a.paragraphs[pick(pos, a.paragraphs.len())].start as usize;
                     (to..to, format!("{}\n\n", &t[from]))
                 }
                 3 => {
@@ -364,7 +363,7 @@ proptest! {
                 }
                 4 if !a.mentions.is_empty() => {
                     // A keystroke inside a name.
-                    let m = a.mentions[pick(pos, a.mentions.len())].range.start + 1;
+                    let m = a.mentions[pick(pos, a.mentions.len())].range.start as usize + 1;
                     (m..m, "x".to_string())
                 }
                 _ => {

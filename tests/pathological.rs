@@ -8,7 +8,7 @@
 //! machines): `cargo run --release --example patho` prints the time at n,
 //! 2n and 4n for a look at the slope, and the results below are asserted.
 
-use sayso::analysis::{analyze, Analysis, Document, Options, Severity};
+use sayso::analysis::{analyze, span, Analysis, Document, Options, QuoteId, Severity};
 
 fn count(a: &Analysis, code: &str) -> usize {
     a.findings.iter().filter(|f| f.code == code).count()
@@ -16,7 +16,8 @@ fn count(a: &Analysis, code: &str) -> usize {
 
 /// Every range inside the text and on `char` boundaries.
 fn ranges_ok(text: &str, a: &Analysis) {
-    let ok = |r: &std::ops::Range<usize>| {
+    let ok = |r: &std::ops::Range<sayso::analysis::Offset>| {
+        let r = span(r);
         r.start <= r.end
             && r.end <= text.len()
             && text.is_char_boundary(r.start)
@@ -35,7 +36,7 @@ fn two_hundred_thousand_straight_marks() {
     // The first two marks pair up (an empty quotation); every later mark
     // follows a mark, so it can only close, and closes nothing.
     assert_eq!(a.quotes.len(), 1);
-    assert_eq!(a.quotes[0].range, 0..2);
+    assert_eq!(span(&a.quotes[0].range), 0..2);
     assert_eq!(count(&a, "mismatched-quote"), 199_998);
     assert_eq!(count(&a, "unattributed-quote"), 1);
 }
@@ -47,7 +48,7 @@ fn hundred_thousand_openers_then_closers() {
     ranges_ok(&text, &a);
     // Nested same-family quotations, all closed: one top-level quotation.
     assert_eq!(a.quotes.len(), 1);
-    assert_eq!(a.quotes[0].range, 0..text.len());
+    assert_eq!(span(&a.quotes[0].range), 0..text.len());
     assert_eq!(a.quotes[0].close, Some('”'));
     assert_eq!(count(&a, "unclosed-quote"), 0);
     assert_eq!(count(&a, "mismatched-quote"), 0);
@@ -60,7 +61,7 @@ fn alternating_nesting_hundred_thousand_deep() {
     ranges_ok(&text, &a);
     assert_eq!(a.quotes.len(), 1);
     assert!(a.quotes[0].unclosed);
-    assert_eq!(a.quotes[0].range, 0..text.len());
+    assert_eq!(span(&a.quotes[0].range), 0..text.len());
     let unclosed: Vec<_> = a
         .findings
         .iter()
@@ -68,12 +69,12 @@ fn alternating_nesting_hundred_thousand_deep() {
         .collect();
     assert_eq!(unclosed.len(), 1);
     assert_eq!(unclosed[0].severity, Severity::Error);
-    assert_eq!(unclosed[0].range, 0..'“'.len_utf8());
+    assert_eq!(span(&unclosed[0].range), 0..'“'.len_utf8());
     // Closed again, innermost first: one quotation, nothing unclosed.
     let closed = "“‘".repeat(50_000) + &"’”".repeat(50_000);
     let a = analyze(&closed);
     assert_eq!(a.quotes.len(), 1);
-    assert_eq!(a.quotes[0].range, 0..closed.len());
+    assert_eq!(span(&a.quotes[0].range), 0..closed.len());
     assert_eq!(count(&a, "unclosed-quote"), 0);
 }
 
@@ -93,7 +94,7 @@ fn five_megabyte_line_without_a_break() {
         .quotes
         .iter()
         .all(|q| q.attribution.as_ref().map(|at| at.entity) == ann));
-    assert_eq!(a.speaker(n - 1).map(|e| e.name.as_str()), Some("Ann Lee"));
+    assert_eq!(a.speaker((n - 1) as QuoteId).map(|e| e.name.as_str()), Some("Ann Lee"));
     assert!(a.findings.is_empty());
 }
 

@@ -22,7 +22,23 @@ use super::cache::{self, Cached};
 use super::paragraph::{analyze_paragraph, NameRun, ParaAnalysis};
 use super::pass::Pass;
 use super::rules;
-use super::{Analysis, Options};
+use super::{offset, too_long_analysis, Analysis, Offset, Options};
+
+#[cfg(test)]
+thread_local! {
+    /// The length from which a text is too long, lowered by unit tests to
+    /// check a document's way into and out of it without 4 GiB of text.
+    static TEST_MAX_LEN: std::cell::Cell<usize> = const { std::cell::Cell::new(super::MAX_LEN) };
+}
+
+/// Is a text of `len` bytes too long to analyse ([`super::too_long`])?
+fn too_long(len: usize) -> bool {
+    #[cfg(test)]
+    if len >= TEST_MAX_LEN.with(std::cell::Cell::get) {
+        return true;
+    }
+    super::too_long(len)
+}
 
 /// A paragraph: its start (document byte offset) and its cached results.
 #[derive(Debug, Clone)]
@@ -172,8 +188,13 @@ impl Shift {
             None
         }
     }
-    fn range(&self, r: &Range<usize>) -> Option<Range<usize>> {
-        Some(self.map(r.start)?..self.map(r.end)?)
+    /// The image of an offset of the analysis (the text after the edit is
+    /// shorter than [`super::MAX_LEN`], so it fits).
+    fn map_offset(&self, x: Offset) -> Option<Offset> {
+        Some(offset(self.map(x as usize)?))
+    }
+    fn range(&self, r: &Range<Offset>) -> Option<Range<Offset>> {
+        Some(self.map_offset(r.start)?..self.map_offset(r.end)?)
     }
 }
 
@@ -360,6 +381,13 @@ impl Document {
         self.pending.clear();
         self.dirty = true;
         self.analysis = None;
+        if too_long(self.text.len()) {
+            // Not analysed: `analysis()` answers with the one finding.
+            self.paras = Vec::new();
+            self.strays = Vec::new();
+            self.pass = Pass::default();
+            return;
+        }
         let mut ranges = Vec::new();
         split_paragraphs(&self.text, 0, &mut ranges);
         // Paragraphs are independent: analyse them on every core (rayon's
@@ -450,6 +478,11 @@ impl Document {
             (rs.min(s), re.max(e))
         };
         self.text.replace_range(s..e, new_text);
+        if too_long(len) || too_long(self.text.len()) {
+            // To or from a text too long to analyse: no paragraphs to reuse.
+            self.reanalyze_all();
+            return;
+        }
         let delta = new_text.len() as isize - (e - s) as isize;
         let region_end_new = (region_end_old as isize + delta) as usize;
         let mut ranges = Vec::new();
@@ -542,7 +575,18 @@ impl Document {
     /// otherwise the document pass resumed at the first changed paragraph
     /// and the last analysis updated from there (copied first when a caller
     /// still holds it).
+    ///
+    /// A text of [`super::MAX_LEN`] bytes or more is not analysed: its
+    /// analysis is [`too_long_analysis`] (one `text-too-long` finding).
     pub fn analysis(&mut self) -> Arc<Analysis> {
+        if too_long(self.text.len()) {
+            let a = match self.analysis.take() {
+                Some(a) => a,
+                None => Arc::new(too_long_analysis(self.text.len())),
+            };
+            self.analysis = Some(a.clone());
+            return a;
+        }
         if !self.dirty && !self.pending.is_empty() {
             // Every edit since the last analysis left the paragraphs'
             // results equal up to offsets: shift the last analysis instead
@@ -740,6 +784,29 @@ mod tests {
         let built = format!("the {}", "Kremlin");
         assert_eq!(hash_str(&built), hash_str("the Kremlin"));
         assert_ne!(hash_str("the Kremlin"), hash_str("the Kremlin "));
+    }
+
+    #[test]
+    fn a_text_too_long_gets_one_finding_and_edits_lead_out_of_it() {
+        let fresh = |t: &str| Document::new(t, Options::default()).analysis();
+        let short = "“One,” she said.\n\nAnn Lee met Bob.\n\n“Two,” Lee wrote.\n";
+        TEST_MAX_LEN.with(|m| m.set(short.len() + 10));
+        let long = format!("{short}“Three,” Lee wrote.\n");
+        let mut d = Document::new(long.as_str(), Options::default());
+        assert_eq!(*d.analysis(), too_long_analysis(long.len()));
+        // Shortened below the limit: a full analysis again.
+        let cut = short.len()..long.len();
+        d.edit(cut.clone(), "");
+        assert_eq!(d.analysis(), fresh(short));
+        assert_eq!(d.analysis().quotes.len(), 2);
+        // Into it and out of it again, without an analysis in between.
+        d.edit(short.len()..short.len(), &long[cut.clone()]);
+        d.edit(0..0, "x");
+        assert_eq!(*d.analysis(), too_long_analysis(long.len() + 1));
+        d.edit(0..1, "");
+        d.edit(cut, "");
+        assert_eq!(d.analysis(), fresh(short));
+        TEST_MAX_LEN.with(|m| m.set(super::super::MAX_LEN));
     }
 
     #[test]

@@ -1,8 +1,12 @@
 //! The pure analysis core: `&str` in, plain data with byte ranges out.
 //!
 //! Every position in this module is a **UTF-8 byte offset into the whole
-//! document**, and every range is half-open (`start..end`). Ranges always lie
-//! on `char` boundaries and inside the text. Nothing here does I/O, knows
+//! document**, 32-bit ([`Offset`], as rust-analyzer's `TextSize`), and every
+//! range is half-open (`start..end`). Ranges always lie on `char` boundaries
+//! and inside the text. Indices into the analysis' lists ([`QuoteId`],
+//! [`MentionId`], [`EntityId`]) are 32-bit too. A text of [`MAX_LEN`] bytes
+//! (4 GiB − 1) or more is not analysed: its analysis is empty apart from
+//! one `text-too-long` finding ([`too_long`]). Nothing here does I/O, knows
 //! about LSP, or can fail: odd text produces findings, never an error or a
 //! panic (see `../shared/DESIGN.md`, rule 1).
 //!
@@ -29,12 +33,86 @@ pub use document::Document;
 pub use lexicon::{Lexicon, CUE_VERB_LEMMAS};
 pub use rules::{Rule, RuleInput, RULES};
 
-/// Index into [`Analysis::quotes`].
-pub type QuoteId = usize;
-/// Index into [`Analysis::entities`].
-pub type EntityId = usize;
-/// Index into [`Analysis::mentions`].
-pub type MentionId = usize;
+/// A byte offset into the document's text, 32-bit (as rust-analyzer's
+/// `TextSize`): texts up to 4 GiB − 1 (shorter than [`MAX_LEN`]) are
+/// analysed. Index the text with `offset as usize` (lossless on 32- and
+/// 64-bit targets).
+pub type Offset = u32;
+/// Index into [`Analysis::quotes`] (32-bit: there are fewer quotations
+/// than bytes of text).
+pub type QuoteId = u32;
+/// Index into [`Analysis::entities`] (32-bit, as [`QuoteId`]).
+pub type EntityId = u32;
+/// Index into [`Analysis::mentions`] (32-bit, as [`QuoteId`]).
+pub type MentionId = u32;
+
+/// Texts this long or longer (bytes: `u32::MAX`, 4 GiB − 1) are not
+/// analysed, since their offsets would not all fit in an [`Offset`]: the
+/// analysis is empty (no quotations, mentions, entities or paragraphs) but
+/// for one finding, `text-too-long` (an error at `0..0`). The same bound
+/// keeps a paragraph out of the per-paragraph cache (`cache.rs`).
+pub const MAX_LEN: usize = u32::MAX as usize;
+
+/// Code of the one finding of a text of [`MAX_LEN`] bytes or more.
+pub const TEXT_TOO_LONG: &str = "text-too-long";
+
+/// Is a text of `len` bytes too long to analyse (`len >= MAX_LEN`)?
+pub fn too_long(len: usize) -> bool {
+    len >= MAX_LEN
+}
+
+/// The analysis of a text of `len` bytes that is [`too_long`]: no
+/// quotations, mentions, entities or paragraphs, and one `text-too-long`
+/// finding (an error at `0..0`) that says so.
+pub fn too_long_analysis(len: usize) -> Analysis {
+    Analysis {
+        findings: vec![Finding {
+            range: 0..0,
+            severity: Severity::Error,
+            code: TEXT_TOO_LONG,
+            message: format!(
+                "this text is too long to analyse ({len} bytes): Sayso analyses texts shorter than {MAX_LEN} bytes (4 GiB − 1)"
+            ),
+            quote: None,
+        }],
+        ..Analysis::default()
+    }
+}
+
+/// `x`, a byte offset into a text being analysed, as an [`Offset`].
+///
+/// Lossless: the core analyses only texts shorter than [`MAX_LEN`]
+/// (`Document` checks the length first and gives longer texts
+/// [`too_long_analysis`]), so every offset into them fits in 32 bits. A
+/// plain cast (checked in debug builds): this runs for every quotation,
+/// mention and paragraph, and a saturating conversion cost 0.2 % of the
+/// instructions of a full analysis.
+#[inline]
+pub(crate) fn offset(x: usize) -> Offset {
+    debug_assert!(x <= MAX_LEN, "offset {x} past MAX_LEN");
+    x as Offset
+}
+
+/// `x` as a 32-bit id ([`QuoteId`], [`MentionId`], [`EntityId`]): a
+/// text shorter than [`MAX_LEN`] has fewer of each than bytes, so every
+/// id fits; anything larger (never made) becomes `u32::MAX` rather than
+/// wrapping.
+#[inline]
+pub(crate) fn to_id(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
+}
+
+/// `r` with [`offset`]s.
+#[inline]
+pub(crate) fn offsets(r: Range<usize>) -> Range<Offset> {
+    offset(r.start)..offset(r.end)
+}
+
+/// `r` as byte indices into the text (`usize`), to slice it with.
+#[inline]
+pub fn span(r: &Range<Offset>) -> Range<usize> {
+    r.start as usize..r.end as usize
+}
 
 /// Options of one analysis: extra words on top of the built-in lexicons.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -62,7 +140,7 @@ pub struct Analysis {
     /// Findings of the diagnostic rules ([`rules::RULES`]), in document order.
     pub findings: Vec<Finding>,
     /// Byte ranges of the paragraphs (runs of non-blank lines), in order.
-    pub paragraphs: Vec<Range<usize>>,
+    pub paragraphs: Vec<Range<Offset>>,
 }
 
 /// The kind of a quotation, by what it quotes.
@@ -82,9 +160,9 @@ pub enum QuoteKind {
 pub struct Quote {
     /// Bytes of the quotation including its marks. For an unclosed quotation
     /// it ends where the quotation was given up (the paragraph's end).
-    pub range: Range<usize>,
+    pub range: Range<Offset>,
     /// Bytes of the content, between the marks.
-    pub content: Range<usize>,
+    pub content: Range<Offset>,
     /// The opening mark (`“`, `"`, `‘`, `'`, `«`, `„`, `‚`).
     pub open: char,
     /// The closing mark, `None` when the paragraph ends with the quotation
@@ -96,8 +174,8 @@ pub struct Quote {
     pub attribution: Option<Attribution>,
     /// For a piece of a multi-paragraph quotation, the previous piece.
     pub continues: Option<QuoteId>,
-    /// Index into [`Analysis::paragraphs`].
-    pub paragraph: usize,
+    /// Index into [`Analysis::paragraphs`] (32-bit, as [`QuoteId`]).
+    pub paragraph: u32,
     /// True for a quotation whose opening mark is never closed (not the
     /// multi-paragraph convention): reported as `unclosed-quote`.
     pub unclosed: bool,
@@ -131,7 +209,7 @@ pub struct Attribution {
     /// continuation the earlier quotation's mention.
     pub mention: MentionId,
     /// The reporting cue (`said`, `according to`, `:`), when there is one.
-    pub cue: Option<Range<usize>>,
+    pub cue: Option<Range<Offset>>,
     /// How it was found.
     pub method: Method,
 }
@@ -157,7 +235,7 @@ pub enum MentionKind {
 pub struct Mention {
     /// Bytes of the mention: the name itself, without the title
     /// (`John Bolton` in `former UN Ambassador John Bolton`).
-    pub range: Range<usize>,
+    pub range: Range<Offset>,
     /// The entity referred to.
     pub entity: EntityId,
     /// What kind of expression it is.
@@ -221,7 +299,7 @@ impl Severity {
 pub struct Finding {
     /// Bytes the finding is about (for quote rules: the quotation's range, or
     /// the lone mark for `unclosed-quote`).
-    pub range: Range<usize>,
+    pub range: Range<Offset>,
     /// Default severity of the rule (settings may change it).
     pub severity: Severity,
     /// Stable rule code: `unattributed-quote`, `unclosed-quote`,
@@ -249,27 +327,93 @@ pub fn analyze_with(text: &str, options: &Options) -> Analysis {
 }
 
 impl Analysis {
+    /// The quotation with id `id`, if any.
+    pub fn quote(&self, id: QuoteId) -> Option<&Quote> {
+        self.quotes.get(id as usize)
+    }
+
+    /// The mention with id `id`, if any.
+    pub fn mention(&self, id: MentionId) -> Option<&Mention> {
+        self.mentions.get(id as usize)
+    }
+
+    /// The entity with id `id`, if any.
+    pub fn entity(&self, id: EntityId) -> Option<&Entity> {
+        self.entities.get(id as usize)
+    }
+
     /// The quotation whose range contains byte `offset` (inclusive of the
     /// end, so a cursor just after the closing mark still hits it).
-    pub fn quote_at(&self, offset: usize) -> Option<QuoteId> {
+    pub fn quote_at(&self, offset: Offset) -> Option<QuoteId> {
         let i = self.quotes.partition_point(|q| q.range.end < offset);
         (i..self.quotes.len())
             .take_while(|&i| self.quotes[i].range.start <= offset)
             .filter(|&i| self.quotes[i].range.end >= offset)
             .min_by_key(|&i| self.quotes[i].range.len())
+            .map(|i| i as QuoteId)
     }
 
     /// The mention whose range contains byte `offset` (end inclusive).
-    pub fn mention_at(&self, offset: usize) -> Option<MentionId> {
+    pub fn mention_at(&self, offset: Offset) -> Option<MentionId> {
         let i = self.mentions.partition_point(|m| m.range.end < offset);
         (i..self.mentions.len())
             .take_while(|&i| self.mentions[i].range.start <= offset)
             .find(|&i| self.mentions[i].range.end >= offset)
+            .map(|i| i as MentionId)
     }
 
     /// The speaker entity of a quotation, if attributed.
     pub fn speaker(&self, quote: QuoteId) -> Option<&Entity> {
-        let a = self.quotes.get(quote)?.attribution.as_ref()?;
-        self.entities.get(a.entity)
+        let a = self.quote(quote)?.attribution.as_ref()?;
+        self.entity(a.entity)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::mem::size_of;
+
+    /// The sizes of the public types, so that growth is noticed. With
+    /// `usize` offsets and ids they were: `Mention` 32 bytes, `Quote` 128,
+    /// `Attribution` 56, `Method` 16, a range 16, `Entity` 112, `Finding` 80
+    /// (on a 64-bit target).
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn public_types_are_compact() {
+        assert_eq!(size_of::<Mention>(), 16);
+        assert_eq!(size_of::<Quote>(), 68);
+        assert_eq!(size_of::<Attribution>(), 28);
+        assert_eq!(size_of::<Method>(), 8);
+        assert_eq!(size_of::<Range<Offset>>(), 8);
+        assert_eq!(size_of::<Entity>(), 104);
+        assert_eq!(size_of::<Finding>(), 64);
+    }
+
+    #[test]
+    fn a_text_of_max_len_or_more_is_too_long() {
+        assert_eq!(MAX_LEN, 4 * 1024 * 1024 * 1024 - 1);
+        assert!(!too_long(0));
+        assert!(!too_long(MAX_LEN - 1));
+        assert!(too_long(MAX_LEN));
+        assert!(too_long(usize::MAX));
+        // Every offset into a text shorter than `MAX_LEN` fits.
+        assert_eq!(offset(MAX_LEN - 1) as usize, MAX_LEN - 1);
+        assert_eq!(offset(MAX_LEN) as usize, MAX_LEN);
+        assert_eq!(to_id(MAX_LEN), u32::MAX);
+        assert_eq!(to_id(usize::MAX), u32::MAX);
+    }
+
+    #[test]
+    fn the_analysis_of_a_too_long_text_is_one_finding() {
+        let a = too_long_analysis(MAX_LEN);
+        assert!(a.quotes.is_empty() && a.mentions.is_empty() && a.entities.is_empty() && a.paragraphs.is_empty());
+        assert_eq!(a.findings.len(), 1);
+        let f = &a.findings[0];
+        assert_eq!((f.range.clone(), f.severity, f.code, f.quote), (0..0, Severity::Error, "text-too-long", None));
+        assert_eq!(
+            f.message,
+            "this text is too long to analyse (4294967295 bytes): Sayso analyses texts shorter than 4294967295 bytes (4 GiB − 1)"
+        );
     }
 }

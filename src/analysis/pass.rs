@@ -26,7 +26,7 @@ use super::lexicon::{Gender, PronounClass};
 use super::marks::{self, Family};
 use super::paragraph::How;
 use super::rules;
-use super::{Analysis, Attribution, Entity, EntityKind, Mention, MentionKind, Method, Quote};
+use super::{offset, offsets, Analysis, Attribution, Entity, EntityKind, Mention, MentionKind, Method, Quote};
 
 /// Internal index (mention, entity, key entry); `NONE` is no index.
 type Id = u32;
@@ -129,12 +129,12 @@ struct Cuts {
 /// flag per entity, and the list.
 struct Touched {
     seen: Vec<bool>,
-    list: Vec<usize>,
+    list: Vec<Id>,
 }
 
 impl Touched {
-    fn add(&mut self, e: usize) {
-        if let Some(x) = self.seen.get_mut(e).filter(|x| !**x) {
+    fn add(&mut self, e: Id) {
+        if let Some(x) = self.seen.get_mut(e as usize).filter(|x| !**x) {
             *x = true;
             self.list.push(e);
         }
@@ -334,8 +334,8 @@ fn strip_the(mut s: &str) -> &str {
     s
 }
 
-fn some(x: Id) -> Option<usize> {
-    (x != NONE).then_some(x as usize)
+fn opt(x: Id) -> Option<Id> {
+    (x != NONE).then_some(x)
 }
 
 fn id(x: usize) -> Id {
@@ -685,13 +685,13 @@ impl Pass {
         } else {
             MentionKind::Surname
         };
-        self.push_mention(Mention { range, entity: e, kind: mkind });
+        self.push_mention(Mention { range: offsets(range), entity: id(e), kind: mkind });
         self.touch(e, m, p);
         m
     }
 
     fn push_mention(&mut self, m: Mention) {
-        self.mentions.push(PassMention { entity: id(m.entity), kind: m.kind });
+        self.mentions.push(PassMention { entity: m.entity, kind: m.kind });
         self.fresh.push(m);
     }
 
@@ -820,7 +820,7 @@ impl Pass {
                             (e, NONE)
                         }
                     };
-                    self.push_mention(Mention { range, entity: e, kind: MentionKind::Pronoun });
+                    self.push_mention(Mention { range: offsets(range), entity: id(e), kind: MentionKind::Pronoun });
                     self.sources[first_source + i] = (id(m), ante);
                 }
                 SourceRef::Nominal { definite, owner, document_head } => {
@@ -840,7 +840,7 @@ impl Pass {
                             }
                         }
                     };
-                    self.push_mention(Mention { range, entity: e, kind: MentionKind::Nominal });
+                    self.push_mention(Mention { range: offsets(range), entity: id(e), kind: MentionKind::Nominal });
                     self.touch(e, m, p);
                     self.sources[first_source + i] = (id(m), NONE);
                 }
@@ -867,10 +867,10 @@ impl Pass {
 
     /// Source `i` of paragraph `p` as (mention, antecedent), or `None`
     /// when it was not resolved.
-    fn source(&self, p: usize, i: usize) -> Option<(usize, Option<usize>)> {
+    fn source(&self, p: usize, i: usize) -> Option<(Id, Option<Id>)> {
         let start = self.marks.get(p)?.sources as usize;
         let &(m, a) = self.sources.get(start + i)?;
-        (m != NONE).then_some((m as usize, (a != NONE).then_some(a as usize)))
+        (m != NONE).then_some((m, (a != NONE).then_some(a)))
     }
 
     /// The quotation walk over paragraph `pi` (after the coreference walk
@@ -879,32 +879,32 @@ impl Pass {
         let p = &paras[pi];
         let pa = p.analysis.view();
         let base = p.start;
-        let first_id = self.quotes.len();
+        let first_id = id(self.quotes.len());
         let next = paras.get(pi + 1).map(|n| n.analysis.view());
         let n_quotes = pa.quotes_len();
         let mut prev_line_piece = false;
         for qi in 0..n_quotes {
             let pq = pa.quote(qi);
-            let id = self.quotes.len();
+            let this = id(self.quotes.len());
             let raw = &pq.raw;
             let mut continues = None;
             if qi == 0 && pq.leads {
-                if let (Some(f), Some(prev)) = (state.prev_open_family, some(state.prev_last)) {
+                if let (Some(f), Some(prev)) = (state.prev_open_family, opt(state.prev_last)) {
                     if marks::family(raw.open) == Some(f) {
                         continues = Some(prev);
                     }
                 }
             }
             if qi > 0 && prev_line_piece {
-                continues = Some(id - 1);
+                continues = Some(this - 1);
             }
             prev_line_piece = raw.line_piece;
             let mut attribution = pq.attribution.as_ref().and_then(|la| {
                 let (m, ante) = self.source(pi, la.source)?;
-                let entity = self.mentions[m].entity as usize;
-                let cue = la.cue.as_ref().map(|c| base + c.start..base + c.end);
+                let entity = self.mentions[m as usize].entity;
+                let cue = la.cue.as_ref().map(|c| offsets(base + c.start..base + c.end));
                 let method = match la.how {
-                    How::ContinuationOf(p) => Method::Continuation { of: first_id + p },
+                    How::ContinuationOf(p) => Method::Continuation { of: first_id + offset(p) },
                     How::Cue | How::Context => match ante {
                         Some(a) => Method::Pronoun { antecedent: a },
                         None => Method::Cue,
@@ -915,9 +915,9 @@ impl Pass {
             if attribution.is_none() && pq.kind != super::QuoteKind::Scare {
                 // A piece of a multi-paragraph quotation, or a quote-led
                 // paragraph carrying on the previous paragraph's speaker.
-                let from = continues.or(if qi == 0 && pq.leads && !pq.cue_in_sentence { some(state.prev_last) } else { None });
+                let from = continues.or(if qi == 0 && pq.leads && !pq.cue_in_sentence { opt(state.prev_last) } else { None });
                 if let Some(f) = from {
-                    if let Some(a) = &self.quotes[f].attribution {
+                    if let Some(a) = &self.quotes[f as usize].attribution {
                         attribution = Some(Attribution {
                             entity: a.entity,
                             mention: a.mention,
@@ -935,9 +935,9 @@ impl Pass {
                     let nb = paras[pi + 1].start;
                     if let Some((m, _)) = self.source(pi + 1, s) {
                         attribution = Some(Attribution {
-                            entity: self.mentions[m].entity as usize,
+                            entity: self.mentions[m as usize].entity,
                             mention: m,
-                            cue: Some(nb + cue.start..nb + cue.end),
+                            cue: Some(offsets(nb + cue.start..nb + cue.end)),
                             method: Method::Cue,
                         });
                     }
@@ -950,14 +950,14 @@ impl Pass {
                     || (is_last && next.is_some_and(|n| n.opens_with().is_some() && n.opens_with() == marks::family(raw.open))));
             let unclosed = open_at_end && (raw.broken || !continued_next);
             self.quotes.push(Quote {
-                range: base + raw.range.start..base + raw.range.end,
-                content: base + raw.content.start..base + raw.content.end,
+                range: offsets(base + raw.range.start..base + raw.range.end),
+                content: offsets(base + raw.content.start..base + raw.content.end),
                 open: raw.open,
                 close: raw.close,
                 kind: pq.kind,
                 attribution,
                 continues,
-                paragraph: pi,
+                paragraph: id(pi),
                 unclosed,
             });
         }
@@ -968,9 +968,9 @@ impl Pass {
                     let last = n_quotes.checked_sub(1).map(|q| pa.quote(q));
                     if last.is_none_or(|q| q.attribution.as_ref().is_none_or(|a| a.source != *s)) {
                         state.carry = Some(Box::new(Attribution {
-                            entity: self.mentions[m].entity as usize,
+                            entity: self.mentions[m as usize].entity,
                             mention: m,
-                            cue: cue.as_ref().map(|c| base + c.start..base + c.end),
+                            cue: cue.as_ref().map(|c| offsets(base + c.start..base + c.end)),
                             method: match ante {
                                 Some(a) => Method::Pronoun { antecedent: a },
                                 None => Method::Cue,
@@ -1149,7 +1149,7 @@ impl Pass {
         sorted: &[std::ops::Range<usize>],
     ) -> Vec<(usize, char)> {
         let Cuts { r, m_cut, e_cut, q_cut } = cuts;
-        let remap = |m: usize| self.remap[m] as usize;
+        let remap = |m: Id| self.remap[m as usize];
         // Earlier entities the new changed part mentions.
         let new_mentions = fresh.get(m_cut..).unwrap_or(&[]).iter().map(|m| m.entity);
         let new_quotes = self.quotes[q_cut..].iter().filter_map(|q| q.attribution.as_ref().map(|x| x.entity));
@@ -1168,7 +1168,7 @@ impl Pass {
         }
         // Entities: earlier ones the change mentions are cut back and
         // refreshed; later ones are rebuilt, reusing the old allocations.
-        let intro = |eb: &EntityBuild| remap(if eb.introduction != NONE { eb.introduction } else { eb.first } as usize);
+        let intro = |eb: &EntityBuild| remap(if eb.introduction != NONE { eb.introduction } else { eb.first });
         let set_str = |to: &mut String, from: &str| {
             if to != from {
                 to.clear();
@@ -1181,7 +1181,7 @@ impl Pass {
         };
         // Bring entity `x` to `eb`, keeping its mentions below `m_keep`
         // and quotations below `q_keep`.
-        let refresh = |x: &mut Entity, eb: &EntityBuild, m_keep: usize, q_keep: usize| {
+        let refresh = |x: &mut Entity, eb: &EntityBuild, m_keep: Id, q_keep: Id| {
             let cut = x.mentions.partition_point(|&m| m < m_keep);
             x.mentions.truncate(cut);
             let cut = x.quotes.partition_point(|&q| q < q_keep);
@@ -1192,8 +1192,8 @@ impl Pass {
             x.introduction = intro(eb);
         };
         for &e in &touched {
-            if let Some(x) = a.entities.get_mut(e) {
-                refresh(x, &self.entities[e], m_cut, q_cut);
+            if let Some(x) = a.entities.get_mut(e as usize) {
+                refresh(x, &self.entities[e as usize], id(m_cut), id(q_cut));
             }
         }
         a.entities.truncate(self.entities.len());
@@ -1215,7 +1215,7 @@ impl Pass {
         // Exact capacities: these lists stay until the entity changes.
         let mut count = vec![0usize; a.entities.len()];
         for m in &a.mentions[m_cut..] {
-            if let Some(c) = count.get_mut(m.entity) {
+            if let Some(c) = count.get_mut(m.entity as usize) {
                 *c += 1;
             }
         }
@@ -1225,8 +1225,8 @@ impl Pass {
             }
         }
         for (f, m) in a.mentions.iter().enumerate().skip(m_cut) {
-            if let Some(x) = a.entities.get_mut(m.entity) {
-                x.mentions.push(f);
+            if let Some(x) = a.entities.get_mut(m.entity as usize) {
+                x.mentions.push(id(f));
             }
         }
         // Quotations: the chain fix, then the nearest mention, then final
@@ -1238,10 +1238,10 @@ impl Pass {
         // continues at most one earlier piece, so pairs are independent).
         let own_cue = |q: &Quote| q.attribution.as_ref().is_some_and(|a| !matches!(a.method, Method::Continuation { .. }));
         for i in q_cut..self.quotes.len() {
-            if let Some(prev) = self.quotes[i].continues.filter(|&p| p >= q_cut) {
+            if let Some(prev) = self.quotes[i].continues.map(|p| p as usize).filter(|&p| p >= q_cut) {
                 if !own_cue(&self.quotes[prev]) && own_cue(&self.quotes[i]) {
                     if let Some(x) = self.quotes[i].attribution.clone() {
-                        a.quotes[prev].attribution = Some(Attribution { method: Method::Continuation { of: i }, ..x });
+                        a.quotes[prev].attribution = Some(Attribution { method: Method::Continuation { of: id(i) }, ..x });
                     }
                 }
             }
@@ -1251,18 +1251,18 @@ impl Pass {
             if let Method::Continuation { .. } = at.method {
                 // The latest mention of the speaker before the quotation
                 // (by start, then pass order), if later than the one used.
-                if let Some(list) = a.entities.get(at.entity).map(|x| &x.mentions) {
-                    let end = list.partition_point(|&f| a.mentions[f].range.start < q.range.start);
+                if let Some(list) = a.entities.get(at.entity as usize).map(|x| &x.mentions) {
+                    let end = list.partition_point(|&f| a.mentions[f as usize].range.start < q.range.start);
                     if end > 0 {
-                        let start = a.mentions[list[end - 1]].range.start;
+                        let start = a.mentions[list[end - 1] as usize].range.start;
                         let best = list[..end]
                             .iter()
                             .rev()
-                            .take_while(|&&f| a.mentions[f].range.start == start)
-                            .map(|&f| self.order[f] as usize)
+                            .take_while(|&&f| a.mentions[f as usize].range.start == start)
+                            .map(|&f| self.order[f as usize])
                             .max();
                         if let Some(m) = best {
-                            let start = |m: usize| a.mentions[remap(m)].range.start;
+                            let start = |m: Id| a.mentions[remap(m) as usize].range.start;
                             if start(m) > start(at.mention) {
                                 at.mention = m;
                             }
@@ -1277,7 +1277,7 @@ impl Pass {
         }
         count.iter_mut().for_each(|c| *c = 0);
         for q in &a.quotes[q_cut..] {
-            if let Some(c) = q.attribution.as_ref().and_then(|at| count.get_mut(at.entity)) {
+            if let Some(c) = q.attribution.as_ref().and_then(|at| count.get_mut(at.entity as usize)) {
                 *c += 1;
             }
         }
@@ -1288,14 +1288,14 @@ impl Pass {
         }
         for (qid, q) in a.quotes.iter().enumerate().skip(q_cut) {
             if let Some(at) = &q.attribution {
-                if let Some(x) = a.entities.get_mut(at.entity) {
-                    x.quotes.push(qid);
+                if let Some(x) = a.entities.get_mut(at.entity as usize) {
+                    x.quotes.push(id(qid));
                 }
             }
         }
         // Paragraphs, stray closers and findings.
         a.paragraphs.truncate(r);
-        a.paragraphs.extend(paras[r..].iter().map(|p| p.start..p.start + p.analysis.len()));
+        a.paragraphs.extend(paras[r..].iter().map(|p| offsets(p.start..p.start + p.analysis.len())));
         let strays: Vec<(usize, char)> = paras
             .iter()
             .filter(|p| p.analysis.strays_len() > 0)
@@ -1313,12 +1313,12 @@ impl Pass {
         // quotation before it, everything is rerun.
         let cut = if q_cut == 0 { 0 } else { paras.get(r.saturating_sub(1)).map_or(usize::MAX, |p| p.start) };
         a.findings.retain(|f| match f.quote {
-            Some(q) => q < q_cut,
-            None => f.range.start < cut,
+            Some(q) => (q as usize) < q_cut,
+            None => (f.range.start as usize) < cut,
         });
         let first_stray = strays.partition_point(|&(o, _)| o < cut);
         let mut findings = std::mem::take(&mut a.findings);
-        rules::run_from(text, a, &strays[first_stray..], q_cut, &mut findings);
+        rules::run_from(text, a, &strays[first_stray..], id(q_cut), &mut findings);
         a.findings = findings;
         strays
     }

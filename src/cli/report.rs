@@ -11,7 +11,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use super::lines::LineIndex;
-use crate::analysis::{Analysis, Method, QuoteKind};
+use crate::analysis::{span, Analysis, Method, Offset, QuoteKind};
 
 /// A half-open byte range `start..end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -22,11 +22,11 @@ pub struct Span {
     pub end: usize,
 }
 
-impl From<&Range<usize>> for Span {
-    fn from(r: &Range<usize>) -> Self {
+impl From<&Range<Offset>> for Span {
+    fn from(r: &Range<Offset>) -> Self {
         Span {
-            start: r.start,
-            end: r.end,
+            start: r.start as usize,
+            end: r.end as usize,
         }
     }
 }
@@ -119,8 +119,8 @@ pub fn method_name(method: &Method) -> &'static str {
 /// whose entity and mention exist.
 fn speaker_of<'a>(analysis: &'a Analysis, i: usize) -> Option<SpeakerRecord<'a>> {
     let a = analysis.quotes.get(i)?.attribution.as_ref()?;
-    let entity = analysis.entities.get(a.entity)?;
-    let mention = analysis.mentions.get(a.mention)?;
+    let entity = analysis.entity(a.entity)?;
+    let mention = analysis.mention(a.mention)?;
     Some(SpeakerRecord {
         name: &entity.name,
         mention: Span::from(&mention.range),
@@ -137,9 +137,9 @@ pub fn quote_records<'a>(text: &'a str, analysis: &'a Analysis) -> Vec<QuoteReco
         .iter()
         .enumerate()
         .map(|(i, q)| QuoteRecord {
-            start: q.range.start,
-            end: q.range.end,
-            text: text.get(q.range.clone()).unwrap_or(""),
+            start: q.range.start as usize,
+            end: q.range.end as usize,
+            text: text.get(span(&q.range)).unwrap_or(""),
             speaker: speaker_of(analysis, i),
             cue: q
                 .attribution
@@ -158,8 +158,8 @@ pub fn diagnostic_records(analysis: &Analysis) -> Vec<DiagnosticRecord<'_>> {
         .findings
         .iter()
         .map(|f| DiagnosticRecord {
-            start: f.range.start,
-            end: f.range.end,
+            start: f.range.start as usize,
+            end: f.range.end as usize,
             severity: f.severity.as_str(),
             code: f.code,
             message: &f.message,
@@ -197,7 +197,7 @@ pub fn check_human(path: &str, text: &str, analysis: &Analysis) -> String {
     }
     let index = LineIndex::new(text);
     for f in &analysis.findings {
-        let at = index.line_col(f.range.start);
+        let at = index.line_col(f.range.start as usize);
         let _ = writeln!(
             out,
             "{path}:{at}: {}: {} [{}]",
@@ -272,12 +272,12 @@ pub fn quotes_human(path: &str, text: &str, analysis: &Analysis) -> String {
     }
     let index = LineIndex::new(text);
     for (i, q) in analysis.quotes.iter().enumerate() {
-        let at = index.line_col(q.range.start);
+        let at = index.line_col(q.range.start as usize);
         let _ = write!(
             out,
             "{path}:{at}: {} {}",
             kind_name(q.kind),
-            preview(text, &q.range, &q.content)
+            preview(text, &span(&q.range), &span(&q.content))
         );
         if q.unclosed {
             out.push_str(" (unclosed)");
@@ -297,26 +297,26 @@ pub fn quotes_human(path: &str, text: &str, analysis: &Analysis) -> String {
                 );
                 let mut how = match &a.method {
                     Method::Cue => format!("source {source}"),
-                    Method::Pronoun { antecedent } => match analysis.mentions.get(*antecedent) {
+                    Method::Pronoun { antecedent } => match analysis.mention(*antecedent) {
                         Some(m) => format!(
                             "source {source}, pronoun for {} at {}",
-                            quoted(text, &m.range),
-                            index.line_col(m.range.start)
+                            quoted(text, &span(&m.range)),
+                            index.line_col(m.range.start as usize)
                         ),
                         None => format!("source {source}, pronoun"),
                     },
                     // Usually an earlier quotation; the opening pieces of a
                     // quotation over several paragraphs whose attribution
                     // comes at its end point at a later one.
-                    Method::Continuation { of } => match analysis.quotes.get(*of) {
+                    Method::Continuation { of } => match analysis.quote(*of) {
                         Some(other) if other.range.start > q.range.start => format!(
                             "the quotation goes on at {}, source {source}",
-                            index.line_col(other.range.start)
+                            index.line_col(other.range.start as usize)
                         ),
                         Some(prev) => {
                             format!(
                                 "continues the quotation at {}, source {source}",
-                                index.line_col(prev.range.start)
+                                index.line_col(prev.range.start as usize)
                             )
                         }
                         None => format!("continuation, source {source}"),
@@ -326,8 +326,8 @@ pub fn quotes_human(path: &str, text: &str, analysis: &Analysis) -> String {
                     let _ = write!(
                         how,
                         ", cue {} at {}",
-                        quoted(text, cue),
-                        index.line_col(cue.start)
+                        quoted(text, &span(cue)),
+                        index.line_col(cue.start as usize)
                     );
                 }
                 let _ = write!(out, " ({how})");
@@ -350,7 +350,7 @@ mod tests {
     /// quotation, one pronoun-attributed one, one scare quote.
     fn sample() -> (&'static str, Analysis) {
         let text = "“We won,” Dana Whitlock said.\nShe said “fine”.\nA “giveaway”.";
-        let q = |range: Range<usize>, kind, attribution| Quote {
+        let q = |range: Range<Offset>, kind, attribution| Quote {
             content: range.start + 3..range.end - 3,
             range,
             open: '“',
@@ -361,11 +361,12 @@ mod tests {
             paragraph: 0,
             unclosed: false,
         };
-        let dana = text.find("Dana").unwrap();
-        let said = text.find("said").unwrap();
-        let she = text.find("She").unwrap();
-        let fine = text.find("“fine”").unwrap();
-        let give = text.find("“giveaway”").unwrap();
+        let at = |s: &str| text.find(s).unwrap() as Offset;
+        let dana = at("Dana");
+        let said = at("said");
+        let she = at("She");
+        let fine = at("“fine”");
+        let give = at("“giveaway”");
         let analysis = Analysis {
             quotes: vec![
                 q(
@@ -417,7 +418,7 @@ mod tests {
                 message: "scare quote".into(),
                 quote: Some(2),
             }],
-            paragraphs: std::iter::once(0..text.len()).collect(),
+            paragraphs: std::iter::once(0..text.len() as Offset).collect(),
         };
         (text, analysis)
     }

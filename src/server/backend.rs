@@ -30,6 +30,7 @@ use super::diagnostics::{diagnostics, SOURCE};
 use super::documents::{ChangeError, Documents, Event, Sink, Snapshot};
 use super::position::{self, Encoding};
 use super::{hover, navigation, outline};
+use crate::analysis::Offset;
 use crate::article::Format;
 use crate::settings::SettingsError;
 
@@ -280,8 +281,9 @@ impl Backend {
         }
     }
 
-    /// Snapshot and byte offset of a request position.
-    async fn at(&self, p: &TextDocumentPositionParams) -> Result<(Arc<Snapshot>, usize)> {
+    /// Snapshot and byte offset of a request position (32-bit, as the
+    /// analysis' offsets: a text it analyses is shorter than 4 GiB − 1).
+    async fn at(&self, p: &TextDocumentPositionParams) -> Result<(Arc<Snapshot>, Offset)> {
         // The position as of the version the request saw, carried onto the
         // (possibly newer) analysed text.
         let uri = &p.text_document.uri;
@@ -290,9 +292,12 @@ impl Backend {
             .snapshot_at(uri, p.position, self.encoding())
             .await
             .ok_or_else(|| missing(uri, was_open))
+            // Saturating: a position past 4 GiB − 1 can only be in a text
+            // too long to analyse, whose analysis has nothing to find there.
+            .map(|(snap, offset)| (snap, Offset::try_from(offset).unwrap_or(Offset::MAX)))
     }
 
-    fn location(&self, uri: &Uri, snap: &Snapshot, range: std::ops::Range<usize>) -> Location {
+    fn location(&self, uri: &Uri, snap: &Snapshot, range: std::ops::Range<Offset>) -> Location {
         Location {
             uri: uri.clone(),
             range: snap.lsp_range(range, self.encoding()),

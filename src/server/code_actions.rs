@@ -27,7 +27,7 @@ use tower_lsp_server::ls_types::{
 
 use super::documents::Snapshot;
 use super::position::Encoding;
-use crate::analysis::QuoteKind;
+use crate::analysis::{to_id, Offset, QuoteId, QuoteKind};
 use crate::fixes::{self, Context, Fix};
 
 /// How to build the edits.
@@ -59,12 +59,12 @@ pub fn code_actions(
         }
     }
     let a = &snap.analysis;
-    let touched: Vec<usize> = a
+    let touched: Vec<QuoteId> = a
         .quotes
         .iter()
         .enumerate()
-        .filter(|(_, q)| q.range.start <= range.end && range.start <= q.range.end)
-        .map(|(i, _)| i)
+        .filter(|(_, q)| q.range.start as usize <= range.end && range.start <= q.range.end as usize)
+        .map(|(i, _)| to_id(i))
         .collect();
     if touched.is_empty() {
         return Vec::new();
@@ -78,7 +78,7 @@ pub fn code_actions(
         format: snap.format,
     };
     // The client's diagnostics of `code` that overlap `range`.
-    let resolves = |code: &str, r: &Range<usize>| -> Vec<Diagnostic> {
+    let resolves = |code: &str, r: &Range<Offset>| -> Vec<Diagnostic> {
         let lsp = snap.lsp_range(r.clone(), enc);
         context
             .iter()
@@ -89,7 +89,7 @@ pub fn code_actions(
     };
     let mut out: Vec<(Fix, Vec<Diagnostic>)> = Vec::new();
     for &id in &touched {
-        let q = &a.quotes[id];
+        let q = &a.quotes[id as usize];
         let has = |code: &str| {
             a.findings
                 .iter()

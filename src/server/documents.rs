@@ -72,6 +72,26 @@ pub struct Snapshot {
     pub silenced: Vec<Range<usize>>,
 }
 
+/// A byte range of the document: as the analysis gives it
+/// (`Range<`[`crate::analysis::Offset`]`>`, 32-bit) or as the server
+/// computes it (`Range<usize>`).
+pub trait ByteRange {
+    /// The range as `usize` byte offsets.
+    fn bytes(self) -> Range<usize>;
+}
+
+impl ByteRange for Range<usize> {
+    fn bytes(self) -> Range<usize> {
+        self
+    }
+}
+
+impl ByteRange for Range<u32> {
+    fn bytes(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
 impl Snapshot {
     /// A snapshot of a plain-text document.
     pub fn plain(version: i32, rope: Rope, analysis: Arc<Analysis>) -> Snapshot {
@@ -85,15 +105,17 @@ impl Snapshot {
         }
     }
 
-    /// The 1-based line number (as editors show it) of byte `offset`.
-    pub fn line_number(&self, offset: usize) -> usize {
-        let offset = offset.min(self.rope.len_bytes());
+    /// The 1-based line number (as editors show it) of byte `offset` (an
+    /// analysis [`crate::analysis::Offset`] or a `usize`).
+    pub fn line_number(&self, offset: impl TryInto<usize>) -> usize {
+        let offset = offset.try_into().unwrap_or(usize::MAX).min(self.rope.len_bytes());
         self.rope.byte_to_line(offset) + 1
     }
 
     /// The text of the byte range `range` (clamped to the text, widened to
     /// `char` boundaries; empty for an empty or reversed range).
-    pub fn text(&self, range: Range<usize>) -> String {
+    pub fn text(&self, range: impl ByteRange) -> String {
+        let range = range.bytes();
         let len = self.rope.len_bytes();
         let end = range.end.min(len);
         let start = range.start.min(end);
@@ -112,10 +134,10 @@ impl Snapshot {
     /// The LSP range of a byte range.
     pub fn lsp_range(
         &self,
-        range: Range<usize>,
+        range: impl ByteRange,
         enc: Encoding,
     ) -> tower_lsp_server::ls_types::Range {
-        position::to_lsp_range(&self.rope, range, enc)
+        position::to_lsp_range(&self.rope, range.bytes(), enc)
     }
 
     /// The byte offset of an LSP position (clamped).
@@ -861,11 +883,12 @@ mod tests {
     #[test]
     fn snapshot_text_is_clamped_and_widened_to_chars() {
         let snap = Snapshot::plain(1, Rope::from_str("a😀b"), Arc::default());
-        assert_eq!(snap.text(0..1), "a");
-        assert_eq!(snap.text(2..3), "😀"); // inside the emoji: the whole char
-        assert_eq!(snap.text(1..99), "😀b");
+        assert_eq!(snap.text(0..1usize), "a");
+        // Inside the emoji: the whole char (an analysis range, 32-bit).
+        assert_eq!(snap.text(2..3u32), "😀");
+        assert_eq!(snap.text(1..99usize), "😀b");
         #[allow(clippy::reversed_empty_ranges)] // On purpose: a reversed range.
-        let reversed = 9..3;
+        let reversed = 9..3usize;
         assert_eq!(snap.text(reversed), "");
         assert_eq!(snap.line_number(usize::MAX), 1);
     }

@@ -12,16 +12,16 @@ use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind
 use super::documents::Snapshot;
 use super::navigation::{target_at, Target};
 use super::position::Encoding;
-use crate::analysis::{Analysis, Entity, EntityKind, MentionKind, Method, QuoteId, QuoteKind};
+use crate::analysis::{Analysis, Entity, EntityKind, MentionId, MentionKind, Method, Offset, QuoteId, QuoteKind};
 
 /// The hover at byte `offset`, or `None` when nothing is there.
-pub fn hover(snap: &Snapshot, offset: usize, enc: Encoding) -> Option<Hover> {
+pub fn hover(snap: &Snapshot, offset: Offset, enc: Encoding) -> Option<Hover> {
     let a = &snap.analysis;
     let (markdown, range) = match target_at(a, offset)? {
-        Target::Mention(m) => (mention_markdown(snap, m)?, a.mentions[m].range.clone()),
-        Target::Quote(q) => (quote_markdown(snap, q), a.quotes[q].range.clone()),
+        Target::Mention(m) => (mention_markdown(snap, m)?, a.mention(m)?.range.clone()),
+        Target::Quote(q) => (quote_markdown(snap, q), a.quote(q)?.range.clone()),
         Target::Cue(q) => {
-            let cue = a.quotes[q].attribution.as_ref()?.cue.clone()?;
+            let cue = a.quote(q)?.attribution.as_ref()?.cue.clone()?;
             (quote_markdown(snap, q), cue)
         }
     };
@@ -73,7 +73,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// Where the entity was introduced, and how many quotations it has.
 fn introduction_line(snap: &Snapshot, e: &Entity) -> Option<String> {
-    let intro = snap.analysis.mentions.get(e.introduction)?;
+    let intro = snap.analysis.mention(e.introduction)?;
     Some(format!(
         "Introduced at line {} as *{}* · {}.",
         snap.line_number(intro.range.start),
@@ -85,9 +85,9 @@ fn introduction_line(snap: &Snapshot, e: &Entity) -> Option<String> {
 /// How the attribution of quotation `q` was found, in one sentence.
 fn evidence(snap: &Snapshot, q: QuoteId) -> Option<String> {
     let a: &Analysis = &snap.analysis;
-    let quote = a.quotes.get(q)?;
+    let quote = a.quote(q)?;
     let at = quote.attribution.as_ref()?;
-    let mention = a.mentions.get(at.mention);
+    let mention = a.mention(at.mention);
     let mention_text = mention.map(|m| escape(&snap.text(m.range.clone())));
     let cue = at
         .cue
@@ -108,7 +108,7 @@ fn evidence(snap: &Snapshot, q: QuoteId) -> Option<String> {
         Method::Continuation { of } => {
             // Usually an earlier quotation; the opening pieces of a quotation
             // over several paragraphs attributed at its end point at a later one.
-            match a.quotes.get(*of) {
+            match a.quote(*of) {
                 Some(o) if o.range.start > quote.range.start => {
                     let l = snap.line_number(o.range.start);
                     let _ = write!(s, "Part of the quotation that goes on at line {l}");
@@ -136,7 +136,7 @@ fn evidence(snap: &Snapshot, q: QuoteId) -> Option<String> {
             if let Some((cue, line)) = &cue {
                 let _ = write!(s, " with the cue *{cue}* (line {line})");
             }
-            if let Some(ante) = a.mentions.get(*antecedent) {
+            if let Some(ante) = a.mention(*antecedent) {
                 let _ = write!(
                     s,
                     ", resolved to *{}* (line {})",
@@ -153,7 +153,7 @@ fn evidence(snap: &Snapshot, q: QuoteId) -> Option<String> {
 /// Why quotation `q` has no speaker.
 fn why_unattributed(snap: &Snapshot, q: QuoteId) -> String {
     let a = &snap.analysis;
-    let quote = &a.quotes[q];
+    let quote = &a.quotes[q as usize];
     let mut reasons: Vec<String> = a
         .findings
         .iter()
@@ -175,7 +175,7 @@ fn why_unattributed(snap: &Snapshot, q: QuoteId) -> String {
                 .into(),
         });
     }
-    if crate::markdown::is_silenced(&snap.silenced, quote.range.start) {
+    if crate::markdown::is_silenced(&snap.silenced, quote.range.start as usize) {
         reasons.push("Sayso's diagnostics are silenced here (`<!-- sayso off -->`).".into());
     }
     reasons.join("\n\n")
@@ -184,7 +184,7 @@ fn why_unattributed(snap: &Snapshot, q: QuoteId) -> String {
 /// Markdown for a hover on quotation `q`.
 fn quote_markdown(snap: &Snapshot, q: QuoteId) -> String {
     let a = &snap.analysis;
-    let quote = &a.quotes[q];
+    let quote = &a.quotes[q as usize];
     let mut s = String::new();
     let piece = match (
         quote.continues.is_some(),
@@ -225,10 +225,10 @@ fn quote_markdown(snap: &Snapshot, q: QuoteId) -> String {
 }
 
 /// Markdown for a hover on mention `m`.
-fn mention_markdown(snap: &Snapshot, m: usize) -> Option<String> {
+fn mention_markdown(snap: &Snapshot, m: MentionId) -> Option<String> {
     let a = &snap.analysis;
-    let mention = a.mentions.get(m)?;
-    let e = a.entities.get(mention.entity)?;
+    let mention = a.mention(m)?;
+    let e = a.entity(mention.entity)?;
     let mut s = String::new();
     if mention.kind == MentionKind::Pronoun {
         let _ = writeln!(
@@ -251,7 +251,7 @@ fn mention_markdown(snap: &Snapshot, m: usize) -> Option<String> {
         plural(e.quotes.len(), "quotation", "quotations"),
         plural(e.mentions.len(), "mention", "mentions")
     );
-    if let Some(intro) = a.mentions.get(e.introduction) {
+    if let Some(intro) = a.mention(e.introduction) {
         if e.introduction == m {
             s.push_str("Introduced here.");
         } else {

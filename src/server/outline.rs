@@ -11,14 +11,14 @@ use tower_lsp_server::ls_types::{
 use super::documents::Snapshot;
 use super::hover::escape;
 use super::position::Encoding;
-use crate::analysis::{EntityKind, Method, QuoteId, QuoteKind};
+use crate::analysis::{to_id, EntityKind, Method, Offset, QuoteId, QuoteKind};
 
 /// Longest quotation excerpt shown as a symbol name, in chars.
 const EXCERPT_CHARS: usize = 60;
 
 /// A one-line excerpt of a quotation with its marks: `“The West made…”`.
 fn excerpt(snap: &Snapshot, q: QuoteId) -> String {
-    let quote = &snap.analysis.quotes[q];
+    let quote = &snap.analysis.quotes[q as usize];
     let content = snap.text(quote.content.clone());
     let mut words = content.split_whitespace().collect::<Vec<_>>().join(" ");
     if words.chars().count() > EXCERPT_CHARS {
@@ -44,7 +44,7 @@ fn excerpt(snap: &Snapshot, q: QuoteId) -> String {
 /// How quotation `q` is attributed, in a few words for a symbol's detail.
 fn how(snap: &Snapshot, q: QuoteId) -> String {
     let a = &snap.analysis;
-    let quote = &a.quotes[q];
+    let quote = &a.quotes[q as usize];
     let line = snap.line_number(quote.range.start);
     let Some(at) = &quote.attribution else {
         return match quote.kind {
@@ -59,8 +59,7 @@ fn how(snap: &Snapshot, q: QuoteId) -> String {
         (Method::Continuation { .. }, _) => "continuation".to_string(),
         (Method::Pronoun { .. }, _) => {
             let p = a
-                .mentions
-                .get(at.mention)
+                .mention(at.mention)
                 .map(|m| snap.text(m.range.clone()))
                 .unwrap_or_default();
             format!("pronoun “{p}”")
@@ -83,26 +82,26 @@ pub fn document_symbols(snap: &Snapshot, enc: Encoding) -> Vec<DocumentSymbol> {
         kind: SymbolKind::STRING,
         tags: None,
         deprecated: None,
-        range: snap.lsp_range(a.quotes[q].range.clone(), enc),
-        selection_range: snap.lsp_range(a.quotes[q].range.clone(), enc),
+        range: snap.lsp_range(a.quotes[q as usize].range.clone(), enc),
+        selection_range: snap.lsp_range(a.quotes[q as usize].range.clone(), enc),
         children: None,
     };
-    let mut out: Vec<(usize, DocumentSymbol)> = Vec::new();
+    let mut out: Vec<(Offset, DocumentSymbol)> = Vec::new();
     for e in a.entities.iter().filter(|e| !e.quotes.is_empty()) {
-        let Some(intro) = a.mentions.get(e.introduction) else {
+        let Some(intro) = a.mention(e.introduction) else {
             continue;
         };
         let ranges = e
             .mentions
             .iter()
-            .filter_map(|&m| a.mentions.get(m).map(|m| m.range.clone()))
+            .filter_map(|&m| a.mention(m).map(|m| m.range.clone()))
             .chain(
                 e.quotes
                     .iter()
-                    .filter_map(|&q| a.quotes.get(q).map(|q| q.range.clone())),
+                    .filter_map(|&q| a.quote(q).map(|q| q.range.clone())),
             )
             .chain(std::iter::once(intro.range.clone()));
-        let span: Range<usize> = ranges.fold(intro.range.clone(), |acc, r| {
+        let span: Range<Offset> = ranges.fold(intro.range.clone(), |acc, r| {
             acc.start.min(r.start)..acc.end.max(r.end)
         });
         let kind = match e.kind {
@@ -121,7 +120,7 @@ pub fn document_symbols(snap: &Snapshot, enc: Encoding) -> Vec<DocumentSymbol> {
         let children: Vec<DocumentSymbol> = e
             .quotes
             .iter()
-            .filter(|&&q| q < a.quotes.len())
+            .filter(|&&q| (q as usize) < a.quotes.len())
             .map(|&q| quote_symbol(q))
             .collect();
         out.push((
@@ -140,7 +139,7 @@ pub fn document_symbols(snap: &Snapshot, enc: Encoding) -> Vec<DocumentSymbol> {
     }
     for (q, quote) in a.quotes.iter().enumerate() {
         if quote.attribution.is_none() && quote.kind != QuoteKind::Scare {
-            out.push((quote.range.start, quote_symbol(q)));
+            out.push((quote.range.start, quote_symbol(to_id(q))));
         }
     }
     out.sort_by_key(|(start, _)| *start);
@@ -154,18 +153,19 @@ pub fn inlay_hints(snap: &Snapshot, within: Range<usize>, enc: Encoding) -> Vec<
     let a = &snap.analysis;
     let mut out = Vec::new();
     for quote in &a.quotes {
-        if quote.range.end < within.start || quote.range.end > within.end {
+        let end = quote.range.end as usize;
+        if end < within.start || end > within.end {
             continue;
         }
         let Some(at) = &quote.attribution else {
             continue;
         };
-        let Some(entity) = a.entities.get(at.entity) else {
+        let Some(entity) = a.entity(at.entity) else {
             continue;
         };
         let tooltip = match &at.method {
             Method::Cue => continue,
-            Method::Continuation { of } => match a.quotes.get(*of) {
+            Method::Continuation { of } => match a.quote(*of) {
                 Some(o) => format!(
                     "Continuation of the quotation at line {}.",
                     snap.line_number(o.range.start)
@@ -174,11 +174,10 @@ pub fn inlay_hints(snap: &Snapshot, within: Range<usize>, enc: Encoding) -> Vec<
             },
             Method::Pronoun { antecedent } => {
                 let p = a
-                    .mentions
-                    .get(at.mention)
+                    .mention(at.mention)
                     .map(|m| snap.text(m.range.clone()))
                     .unwrap_or_default();
-                match a.mentions.get(*antecedent) {
+                match a.mention(*antecedent) {
                     Some(m) => format!(
                         "Pronoun *{}* resolved to *{}* (line {}).",
                         escape(&p),
@@ -190,7 +189,7 @@ pub fn inlay_hints(snap: &Snapshot, within: Range<usize>, enc: Encoding) -> Vec<
             }
         };
         out.push(InlayHint {
-            position: super::position::to_position(&snap.rope, quote.range.end, enc),
+            position: super::position::to_position(&snap.rope, end, enc),
             label: InlayHintLabel::String(format!("— {}", entity.name)),
             kind: None,
             text_edits: None,

@@ -26,25 +26,25 @@ A “reset,” some call it.\r\n\
 “Nobody knows.”\r\n";
 
 /// Byte range of the `n`th (0-based) occurrence of `needle`.
-fn find(needle: &str, n: usize) -> Range<usize> {
+fn find(needle: &str, n: usize) -> Range<Offset> {
     let start = TEXT
         .match_indices(needle)
         .nth(n)
         .unwrap_or_else(|| panic!("{needle:?} #{n}"))
         .0;
-    start..start + needle.len()
+    start as Offset..(start + needle.len()) as Offset
 }
 
 fn quote(
-    range: Range<usize>,
+    range: Range<Offset>,
     kind: QuoteKind,
     attribution: Option<Attribution>,
-    paragraph: usize,
+    paragraph: u32,
 ) -> Quote {
-    let open = TEXT[range.clone()].chars().next().unwrap();
-    let close = TEXT[range.clone()].chars().next_back().unwrap();
+    let open = TEXT[span(&range)].chars().next().unwrap();
+    let close = TEXT[span(&range)].chars().next_back().unwrap();
     Quote {
-        content: range.start + open.len_utf8()..range.end - close.len_utf8(),
+        content: range.start + open.len_utf8() as Offset..range.end - close.len_utf8() as Offset,
         range,
         open,
         close: Some(close),
@@ -57,7 +57,7 @@ fn quote(
 }
 
 fn fixture() -> Snapshot {
-    let cue = |m: usize, c: &str, method: Method| Attribution {
+    let cue = |m: MentionId, c: &str, method: Method| Attribution {
         entity: 0,
         mention: m,
         cue: if c.is_empty() { None } else { Some(find(c, 0)) },
@@ -133,7 +133,7 @@ fn fixture() -> Snapshot {
     Snapshot::plain(7, Rope::from_str(TEXT), Arc::new(analysis))
 }
 
-fn hover_at(offset: usize) -> String {
+fn hover_at(offset: Offset) -> String {
     let snap = fixture();
     match hover::hover(&snap, offset, Encoding::Utf16) {
         Some(h) => match h.contents {
@@ -146,7 +146,7 @@ fn hover_at(offset: usize) -> String {
     }
 }
 
-fn check_hover(offset: usize, expected: Expect) {
+fn check_hover(offset: Offset, expected: Expect) {
     expected.assert_eq(&hover_at(offset));
 }
 
@@ -276,7 +276,7 @@ fn hover_on_mentions_and_cues() {
     assert!(h.contains("by the cue *said* (line 1) to *Bolton*"), "{h}");
     // Nothing there, or far past the end.
     assert_eq!(hover_at(find("Former", 0).start), "none");
-    assert_eq!(hover_at(usize::MAX), "none");
+    assert_eq!(hover_at(Offset::MAX), "none");
 }
 
 #[test]
@@ -321,7 +321,7 @@ fn declaration_is_the_quotations_own_mention_and_cue() {
     );
     assert_eq!(
         navigation::declaration(a, find("Nobody", 0).start),
-        Vec::<Range<usize>>::new()
+        Vec::<Range<Offset>>::new()
     );
 }
 
@@ -412,7 +412,7 @@ fn inlay_hints_only_where_the_speaker_is_not_written() {
         }
     );
     // Only hints inside the requested range.
-    let first_lines = outline::inlay_hints(&snap, 0..find("He", 0).start, Encoding::Utf16);
+    let first_lines = outline::inlay_hints(&snap, 0..find("He", 0).start as usize, Encoding::Utf16);
     assert_eq!(first_lines.len(), 1);
 }
 
@@ -461,8 +461,9 @@ fn markdown_from_the_article_is_escaped() {
 fn a_character_belongs_to_the_innermost_thing_under_it() {
     use navigation::{target_at, Target};
     let text = "“Ask Bolton” he said.";
-    let quote_range = 0..text.find(" he").unwrap();
-    let bolton = text.find("Bolton").unwrap()..text.find("Bolton").unwrap() + 6;
+    let at = |s: &str| text.find(s).unwrap() as Offset;
+    let quote_range = 0..at(" he");
+    let bolton = at("Bolton")..at("Bolton") + 6;
     let a = Analysis {
         quotes: vec![Quote {
             range: quote_range.clone(),

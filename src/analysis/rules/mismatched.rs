@@ -3,7 +3,7 @@
 
 use super::{Rule, RuleInput};
 use crate::analysis::marks::styles_match;
-use crate::analysis::{Finding, Severity};
+use crate::analysis::{offsets, to_id, Finding, Severity};
 
 /// `mismatched-quote`.
 pub struct MismatchedQuote;
@@ -19,7 +19,7 @@ impl Rule for MismatchedQuote {
         "a quotation closed by a mark of another style, or a closing mark that closes nothing"
     }
     fn check(&self, input: &RuleInput<'_>, out: &mut Vec<Finding>) {
-        for (id, q) in input.analysis.quotes.iter().enumerate().skip(input.first_quote) {
+        for (id, q) in input.analysis.quotes.iter().enumerate().skip(input.first_quote as usize) {
             if let Some(c) = q.close {
                 if !styles_match(q.open, c) {
                     out.push(Finding {
@@ -27,14 +27,14 @@ impl Rule for MismatchedQuote {
                         severity: self.severity(),
                         code: self.code(),
                         message: format!("opened with {} but closed with {}: use matching marks", q.open, c),
-                        quote: Some(id),
+                        quote: Some(to_id(id)),
                     });
                 }
             }
         }
         for &(o, c) in input.stray_closers {
             out.push(Finding {
-                range: o..o + c.len_utf8(),
+                range: offsets(o..o + c.len_utf8()),
                 severity: self.severity(),
                 code: self.code(),
                 message: format!("closing {c} with no opening mark before it"),

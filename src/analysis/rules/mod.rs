@@ -87,7 +87,7 @@ mod tests {
         a.findings
             .iter()
             .filter(|f| f.code == "mismatched-quote" && f.quote.is_none())
-            .filter_map(|f| text[f.range.clone()].chars().next().map(|c| (f.range.start, c)))
+            .filter_map(|f| text[crate::analysis::span(&f.range)].chars().next().map(|c| (f.range.start as usize, c)))
             .collect()
     }
 
@@ -102,13 +102,13 @@ mod tests {
         assert_eq!(whole, a.findings);
         assert_eq!(whole.len(), 6, "{whole:#?}");
         for p in &a.paragraphs {
-            let first_quote = a.quotes.partition_point(|q| q.range.start < p.start);
+            let first_quote = a.quotes.partition_point(|q| q.range.start < p.start) as QuoteId;
             let mut out: Vec<Finding> = whole
                 .iter()
                 .filter(|f| f.quote.map_or(f.range.start < p.start, |q| q < first_quote))
                 .cloned()
                 .collect();
-            let first_stray = strays.partition_point(|&(o, _)| o < p.start);
+            let first_stray = strays.partition_point(|&(o, _)| o < p.start as usize);
             run_from(text, &a, &strays[first_stray..], first_quote, &mut out);
             assert_eq!(out, whole, "cut at the paragraph at {}", p.start);
         }
@@ -125,7 +125,7 @@ pub(crate) mod test_support {
             .findings
             .into_iter()
             .filter(|f: &Finding| f.code == code)
-            .map(|f| (f.range.start, f.range.end, f.severity.as_str()))
+            .map(|f| (f.range.start as usize, f.range.end as usize, f.severity.as_str()))
             .collect()
     }
 }

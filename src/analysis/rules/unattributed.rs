@@ -4,7 +4,7 @@
 //! Style 7.57 on scare quotes).
 
 use super::{Rule, RuleInput};
-use crate::analysis::{Finding, QuoteKind, Severity};
+use crate::analysis::{to_id, Finding, QuoteKind, Severity};
 
 /// `unattributed-quote`.
 pub struct UnattributedQuote;
@@ -20,7 +20,7 @@ impl Rule for UnattributedQuote {
         "a quotation with no speaker (a one- or two-word scare quote is only a hint)"
     }
     fn check(&self, input: &RuleInput<'_>, out: &mut Vec<Finding>) {
-        for (id, q) in input.analysis.quotes.iter().enumerate().skip(input.first_quote) {
+        for (id, q) in input.analysis.quotes.iter().enumerate().skip(input.first_quote as usize) {
             if q.attribution.is_some() || q.continues.is_some() {
                 continue;
             }
@@ -29,7 +29,7 @@ impl Rule for UnattributedQuote {
             } else {
                 (Severity::Warning, "no speaker found for this quotation: add who said it (e.g. `, NAME said`)".to_string())
             };
-            out.push(Finding { range: q.range.clone(), severity, code: self.code(), message, quote: Some(id) });
+            out.push(Finding { range: q.range.clone(), severity, code: self.code(), message, quote: Some(to_id(id)) });
         }
     }
 }

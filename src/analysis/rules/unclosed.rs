@@ -4,7 +4,7 @@
 //! Manual of Style 13.30; AP Stylebook, "quotation marks").
 
 use super::{Rule, RuleInput};
-use crate::analysis::{Finding, Severity};
+use crate::analysis::{offset, to_id, Finding, Severity};
 
 /// `unclosed-quote`.
 pub struct UnclosedQuote;
@@ -20,15 +20,15 @@ impl Rule for UnclosedQuote {
         "an opening quotation mark that is never closed"
     }
     fn check(&self, input: &RuleInput<'_>, out: &mut Vec<Finding>) {
-        for (id, q) in input.analysis.quotes.iter().enumerate().skip(input.first_quote) {
+        for (id, q) in input.analysis.quotes.iter().enumerate().skip(input.first_quote as usize) {
             if q.unclosed {
-                let end = q.range.start + q.open.len_utf8();
+                let end = q.range.start + offset(q.open.len_utf8());
                 out.push(Finding {
                     range: q.range.start..end,
                     severity: self.severity(),
                     code: self.code(),
                     message: format!("this {} is never closed: add the closing mark where the quotation ends", q.open),
-                    quote: Some(id),
+                    quote: Some(to_id(id)),
                 });
             }
         }
