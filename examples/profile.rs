@@ -5,7 +5,31 @@
 #[path = "../benches/corpus.rs"]
 mod corpus;
 
-use sayso::analysis::{Document, Options};
+use sayso::analysis::{Analysis, Document, Entity, Finding, Mention, Options, Quote};
+
+/// Heap bytes of an analysis by part, as requested from the allocator
+/// (capacities; malloc's own overhead not counted).
+fn analysis_heap_bytes(a: &Analysis) -> Vec<(&'static str, usize)> {
+    use std::mem::size_of;
+    let entities = a.entities.capacity() * size_of::<Entity>()
+        + a.entities
+            .iter()
+            .map(|e| {
+                e.name.capacity()
+                    + e.description.as_ref().map_or(0, String::capacity)
+                    + (e.mentions.capacity() + e.quotes.capacity()) * size_of::<u32>()
+            })
+            .sum::<usize>();
+    let findings = a.findings.capacity() * size_of::<Finding>()
+        + a.findings.iter().map(|f| f.message.capacity()).sum::<usize>();
+    vec![
+        ("quotes", a.quotes.capacity() * size_of::<Quote>()),
+        ("mentions", a.mentions.capacity() * size_of::<Mention>()),
+        ("entities", entities),
+        ("findings", findings),
+        ("paragraphs", a.paragraphs.capacity() * size_of::<std::ops::Range<u32>>()),
+    ]
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,6 +56,7 @@ fn main() {
             let mut d = Document::new(&text, Options::default());
             let a = d.analysis();
             let names: usize = a.entities.iter().map(|e| e.name.len()).sum();
+            println!("analysis bytes: {:?}", analysis_heap_bytes(&a));
             println!("pass state bytes: {:?}", d.pass_heap_bytes());
             let cache = d.cache_heap_bytes();
             println!("cache bytes: {cache:?}");

@@ -1047,10 +1047,12 @@ impl Pass {
         };
         self.walk(text, paras, from..n);
         if walked.is_some() {
-            // Grown chunk by chunk: no spare capacity kept.
+            // Grown chunk by chunk: no spare capacity kept (`fresh` becomes
+            // the analysis' mentions).
             self.marks.shrink_to_fit();
             self.mentions.shrink_to_fit();
             self.sources.shrink_to_fit();
+            self.fresh.shrink_to_fit();
         }
         // The quotation walk from `r`: paragraph `k - 1` may take a sign-off
         // from paragraph `k`.
