@@ -91,7 +91,7 @@ pub fn code_actions(
     for &id in &touched {
         let q = &a.quotes[id as usize];
         let has = |code: &str| {
-            a.findings
+            snap.findings()
                 .iter()
                 .any(|f| f.quote == Some(id) && f.code == code)
         };

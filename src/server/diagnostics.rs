@@ -35,7 +35,7 @@ pub const TOO_MANY: &str = "too-many-findings";
 /// `code`: at most [`MAX_DIAGNOSTICS`], then, if there are more, one
 /// information diagnostic ([`TOO_MANY`]) at the first one left out.
 pub fn diagnostics(snap: &Snapshot, enc: Encoding) -> Vec<Diagnostic> {
-    let findings = &snap.analysis.findings;
+    let findings = snap.findings();
     let diagnostic = |range, severity, code: &str, message: String| Diagnostic {
         range: snap.lsp_range(range, enc),
         severity: Some(severity),

@@ -44,7 +44,7 @@ use tracing::{debug, error, warn};
 
 use super::memory;
 use super::position::{self, Encoding};
-use crate::analysis::{Analysis, Document};
+use crate::analysis::{Analysis, Document, Finding};
 use crate::article::{self, Format};
 use crate::markdown;
 use crate::settings::Settings;
@@ -57,11 +57,15 @@ pub struct Snapshot {
     pub version: i32,
     /// The text of that version (a cheap copy-on-write clone of the buffer).
     pub rope: Rope,
-    /// The core's analysis of `rope` (of its prose, for Markdown), with the
-    /// findings as reported: rule severities of the settings applied,
-    /// findings in `<!-- sayso off -->` regions dropped
-    /// ([`article::report`]).
+    /// The core's analysis of `rope` (of its prose, for Markdown), shared
+    /// with the core document. Its `findings` are the core's: what is
+    /// reported is [`Snapshot::findings`].
     pub analysis: Arc<Analysis>,
+    /// The findings as reported when they differ from the core's (rule
+    /// severities of the settings applied, findings in `<!-- sayso off -->`
+    /// regions dropped: [`article::report`]); `None` when they are the
+    /// same. Kept apart so that the analysis is not copied for them.
+    pub reported: Option<Vec<Finding>>,
     /// How the document is written.
     pub format: Format,
     /// For Markdown, the prose mask the core read (same byte length as
@@ -99,10 +103,18 @@ impl Snapshot {
             version,
             rope,
             analysis,
+            reported: None,
             format: Format::Text,
             prose: None,
             silenced: Vec::new(),
         }
+    }
+
+    /// The findings to report, in document order: [`Snapshot::reported`],
+    /// or the analysis' own when the settings and silenced regions change
+    /// none.
+    pub fn findings(&self) -> &[Finding] {
+        self.reported.as_deref().unwrap_or(&self.analysis.findings)
     }
 
     /// The 1-based line number (as editors show it) of byte `offset` (an
@@ -563,7 +575,7 @@ impl Worker {
                 format: self.format,
                 settings: self.settings.clone(),
             };
-            let (d, analysis, prose, silenced) = analyse(work, &core).await;
+            let (d, analysis, reported, prose, silenced) = analyse(work, &core).await;
             doc = d;
             if !self.jobs.is_empty() {
                 debug!(
@@ -577,6 +589,7 @@ impl Worker {
                 version: self.version,
                 rope: self.rope.clone(),
                 analysis,
+                reported,
                 format: self.format,
                 prose,
                 silenced,
@@ -694,8 +707,9 @@ impl CoreThread {
 /// (build it when there is none, apply new settings and the pending edits,
 /// for Markdown sync it with the prose mask of `rope`), analyse it and apply
 /// the settings and silenced regions to the findings ([`article::report`]).
-/// Returns the document, the analysis, the prose mask (Markdown) and the
-/// silenced regions.
+/// Returns the document, the analysis, the reported findings when they
+/// differ from the analysis' ([`Snapshot::reported`]), the prose mask
+/// (Markdown) and the silenced regions.
 ///
 /// The core does not panic by contract; if it does anyway, the panic is
 /// logged, an empty analysis stands in for this version, and the document
@@ -706,6 +720,7 @@ async fn analyse(
 ) -> (
     Option<Document>,
     Arc<Analysis>,
+    Option<Vec<Finding>>,
     Option<Arc<String>>,
     Vec<Range<usize>>,
 ) {
@@ -763,28 +778,23 @@ async fn analyse(
             };
             #[cfg(test)]
             tests::panic_hook(doc.text());
-            let core = doc.analysis();
-            let findings = article::report(&core.findings, &silenced, &settings);
-            let analysis = if findings == core.findings {
-                core
-            } else {
-                Arc::new(Analysis {
-                    findings,
-                    ..(*core).clone()
-                })
-            };
-            (doc, analysis, prose, silenced)
+            let analysis = doc.analysis();
+            let findings = article::report(&analysis.findings, &silenced, &settings);
+            let reported = (findings != analysis.findings).then_some(findings);
+            (doc, analysis, reported, prose, silenced)
         }))
     })
     .await;
     match joined {
-        Some(Ok((doc, analysis, prose, silenced))) => (Some(doc), analysis, prose, silenced),
+        Some(Ok((doc, analysis, reported, prose, silenced))) => {
+            (Some(doc), analysis, reported, prose, silenced)
+        }
         Some(Err(_)) | None => {
             error!(
                 "the analysis panicked; serving an empty analysis for this version \
                  (the next change rebuilds the document)"
             );
-            (None, Arc::new(Analysis::default()), None, Vec::new())
+            (None, Arc::new(Analysis::default()), None, None, Vec::new())
         }
     }
 }
@@ -1163,7 +1173,7 @@ mod tests {
             Some(markdown::mask(text).text.as_str())
         );
         assert_eq!(snap.analysis.quotes.len(), 1);
-        let f = &snap.analysis.findings;
+        let f = snap.findings();
         assert_eq!(
             (f.len(), f[0].severity),
             (1, crate::analysis::Severity::Warning)
@@ -1174,10 +1184,18 @@ mod tests {
         let mut got = None;
         for _ in 0..200 {
             let snap = docs.snapshot(&u).await.unwrap();
-            if snap.analysis.findings.first().map(|f| f.severity)
+            if snap.findings().first().map(|f| f.severity)
                 == Some(crate::analysis::Severity::Info)
             {
                 got = Some(snap.version);
+                // The severity is applied to the reported findings only:
+                // the analysis stays the core's, shared with the core
+                // document (not copied for the new severity).
+                assert_eq!(
+                    snap.analysis.findings[0].severity,
+                    crate::analysis::Severity::Warning
+                );
+                assert!(Arc::strong_count(&snap.analysis) >= 2);
                 break;
             }
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
@@ -1225,7 +1243,7 @@ mod tests {
                 let fresh = article::analyze(&model, Format::Markdown, &Settings::default());
                 assert_eq!(snap.rope.to_string(), model);
                 assert_eq!(&snap.analysis.quotes, &fresh.quotes);
-                assert_eq!(&snap.analysis.findings, &fresh.findings);
+                assert_eq!(snap.findings(), &fresh.findings[..]);
             });
         }
     }

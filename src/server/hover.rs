@@ -154,8 +154,8 @@ fn evidence(snap: &Snapshot, q: QuoteId) -> Option<String> {
 fn why_unattributed(snap: &Snapshot, q: QuoteId) -> String {
     let a = &snap.analysis;
     let quote = &a.quotes[q as usize];
-    let mut reasons: Vec<String> = a
-        .findings
+    let mut reasons: Vec<String> = snap
+        .findings()
         .iter()
         .filter(|f| f.quote == Some(q))
         .map(|f| format!("{} (`{}`)", escape(&f.message), f.code))
