@@ -15,7 +15,10 @@
 //! handed over to the document, which holds its only copy; the peak is read
 //! after the first full analysis and the editing (before the timing re-runs,
 //! which copy the text), and the resident size before the document is made
-//! (the text and the program) is shown beside it.
+//! (the text and the program) is shown beside it. The child sets glibc's
+//! allocator as `sayso lsp` does (`server::memory::fixed_mmap_threshold`),
+//! so the memory is the server's for a document of that size (without its
+//! rope).
 //! Output: a Markdown table on stdout, ready for the README.
 
 #[path = "../benches/corpus.rs"]
@@ -88,6 +91,9 @@ fn full_analysis(text: String) -> (Document, Duration, f64) {
 /// resident size is read after the full analysis and the editing, before
 /// the extra timing runs (which copy the text).
 fn child(mb: usize, path: &str) {
+    // The allocator as the language server sets it, where a document stays
+    // open (a fixed mmap threshold: big freed blocks go back to the system).
+    sayso::server::memory::fixed_mmap_threshold();
     // Read from the file the parent wrote: one allocation of the text's
     // size, so that the peak holds no leftovers of building the corpus.
     let text = std::fs::read_to_string(path).expect("the text file of the parent");
