@@ -61,8 +61,8 @@ pub(super) struct Para {
 /// the tables of the document pass (`pass.rs`) chain entries by the whole
 /// 64-bit hash and compare the key texts, so a collision costs time, never
 /// a wrong result. The `quality` variant adds one multiply so that every
-/// bit of the hash is mixed: the tables pass the hash through unchanged
-/// ([`PassThrough`]) and use both its low and its high bits.
+/// bit of the hash is mixed: the tables take their buckets from its low
+/// bits as it is.
 pub(super) fn key_hasher() -> &'static foldhash::quality::RandomState {
     static STATE: OnceLock<foldhash::quality::RandomState> = OnceLock::new();
     STATE.get_or_init(foldhash::quality::RandomState::default)
@@ -79,25 +79,6 @@ pub(super) struct KeyRef<'a> {
 impl std::hash::Hash for KeyRef<'_> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         state.write_u64(self.hash);
-    }
-}
-
-/// Passes a precomputed `u64` hash through.
-#[derive(Default)]
-pub(super) struct PassThrough(u64);
-
-impl std::hash::Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u64` is used by `KeyRef`; fold anything else.
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
     }
 }
 

@@ -17,11 +17,8 @@
 //! `tests/lsp_props.rs` and `tests/core_props.rs` compare incremental and
 //! fresh analyses).
 
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
-
 use super::cache::{NameView, SourceRef};
-use super::document::{KeyRef, Para, PassThrough};
+use super::document::{KeyRef, Para};
 use super::lexicon::{Gender, PronounClass};
 use super::marks::{self, Family};
 use super::paragraph::How;
@@ -67,13 +64,17 @@ struct EntityBuild {
     touch_stamp: u32,
 }
 
-/// One coreference table: text key → entity. Entries are chained per hash
-/// (the keys' hashes are computed once per paragraph, seeded foldhash of the
-/// process); a new entry goes at the head of its chain, so that undoing
-/// entries newest first always removes a head.
+/// One coreference table: text key → entity. Entries are chained per
+/// bucket, the low bits of the key's hash (the keys' hashes are computed
+/// once per paragraph, seeded foldhash of the process, every bit mixed); a
+/// new entry goes at the head of its chain, so that undoing entries newest
+/// first always removes a head. At most one entry per bucket on average
+/// (the buckets double when the entries reach their number).
 #[derive(Debug, Clone, Default)]
 struct KeyTable {
-    heads: HashMap<u64, Id, BuildHasherDefault<PassThrough>>,
+    /// The newest entry of each bucket, or `NONE`; a power of two long (or
+    /// empty).
+    heads: Vec<Id>,
     entries: Vec<KeyEntry>,
 }
 
@@ -308,8 +309,17 @@ impl Recent {
 }
 
 impl KeyTable {
+    /// The bucket of `hash` (`heads` not empty).
+    #[inline]
+    fn bucket(&self, hash: u64) -> usize {
+        hash as usize & (self.heads.len() - 1)
+    }
+
     fn find(&self, strings: &str, k: KeyRef<'_>) -> Option<Id> {
-        let mut i = *self.heads.get(&k.hash)?;
+        if self.heads.is_empty() {
+            return None;
+        }
+        let mut i = self.heads[self.bucket(k.hash)];
         while i != NONE {
             let e = &self.entries[i as usize];
             // Bytes, not `str`: no character-boundary checks.
@@ -322,6 +332,39 @@ impl KeyTable {
     }
     fn get(&self, strings: &str, k: KeyRef<'_>) -> Option<Id> {
         self.find(strings, k).map(|i| self.entries[i as usize].value)
+    }
+
+    /// Add an entry (its key absent) at the head of its chain; returns its
+    /// index.
+    fn push(&mut self, hash: u64, text: Str, value: Id) -> Id {
+        let i = id(self.entries.len());
+        if self.entries.len() >= self.heads.len() {
+            self.grow();
+        }
+        let b = self.bucket(hash);
+        let next = std::mem::replace(&mut self.heads[b], i);
+        self.entries.push(KeyEntry { hash, text, value, next });
+        i
+    }
+
+    /// Remove the newest entry (the head of its chain).
+    fn pop(&mut self) {
+        if let Some(x) = self.entries.pop() {
+            let b = self.bucket(x.hash);
+            self.heads[b] = x.next;
+        }
+    }
+
+    /// Double the buckets (16 at first) and chain the entries again, oldest
+    /// first, so that each chain stays newest first.
+    fn grow(&mut self) {
+        let n = (self.heads.len() * 2).max(16);
+        self.heads.clear();
+        self.heads.resize(n, NONE);
+        for i in 0..self.entries.len() {
+            let b = self.bucket(self.entries[i].hash);
+            self.entries[i].next = std::mem::replace(&mut self.heads[b], id(i));
+        }
     }
 }
 
@@ -465,10 +508,7 @@ impl Pass {
     /// Add a key known to be absent from table `t`: its hash and its text,
     /// already stored (logged).
     fn insert_new(&mut self, t: Table, hash: u64, text: Str, value: usize) {
-        let table = self.table(t);
-        let i = id(table.entries.len());
-        let next = table.heads.insert(hash, i).unwrap_or(NONE);
-        table.entries.push(KeyEntry { hash, text, value: id(value), next });
+        self.table(t).push(hash, text, id(value));
         self.undo.push(Undo::NewKey(t));
     }
 
@@ -555,16 +595,7 @@ impl Pass {
                         x.value = old;
                     }
                 }
-                Some(Undo::NewKey(t)) => {
-                    let table = self.table(t);
-                    if let Some(x) = table.entries.pop() {
-                        if x.next == NONE {
-                            table.heads.remove(&x.hash);
-                        } else {
-                            table.heads.insert(x.hash, x.next);
-                        }
-                    }
-                }
+                Some(Undo::NewKey(t)) => self.table(t).pop(),
                 None => break,
             }
         }
@@ -1331,7 +1362,7 @@ impl Pass {
     #[doc(hidden)]
     pub(super) fn heap_bytes(&self) -> Vec<(&'static str, usize)> {
         use std::mem::size_of;
-        let t = |k: &KeyTable| k.entries.capacity() * size_of::<KeyEntry>() + k.heads.capacity() * (size_of::<(u64, Id)>() + 1);
+        let t = |k: &KeyTable| k.entries.capacity() * size_of::<KeyEntry>() + k.heads.capacity() * size_of::<Id>();
         vec![
             ("strings", self.strings.capacity()),
             ("entities", self.entities.capacity() * size_of::<EntityBuild>()),
@@ -1378,6 +1409,36 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn key_table_finds_what_a_list_finds(ops in proptest::collection::vec((0u64..40, 0u8..6), 0..400)) {
+            // Keys `k0`..`k5`, with hashes that collide in every way: equal
+            // hashes with different texts, equal buckets, growth.
+            let mut strings = String::new();
+            let mut t = KeyTable::default();
+            let mut model: Vec<(u64, String)> = Vec::new();
+            for (n, &(h, k)) in ops.iter().enumerate() {
+                let text = format!("k{k}");
+                let hash = h.wrapping_mul(if h % 3 == 0 { 1 << 20 } else { 1 });
+                let found = t.find(&strings, KeyRef { hash, text: &text });
+                let want = model.iter().position(|(mh, mt)| *mh == hash && *mt == text);
+                proptest::prop_assert_eq!(found.map(|i| i as usize), want);
+                if n % 5 == 4 {
+                    t.pop();
+                    model.pop();
+                } else if want.is_none() {
+                    let start = id(strings.len());
+                    strings.push_str(&text);
+                    let i = t.push(hash, Str { start, len: id(text.len()) }, id(n));
+                    proptest::prop_assert_eq!(i as usize, model.len());
+                    model.push((hash, text));
+                }
+                proptest::prop_assert_eq!(t.entries.len(), model.len());
+            }
+            for (i, (hash, text)) in model.iter().enumerate() {
+                proptest::prop_assert_eq!(t.find(&strings, KeyRef { hash: *hash, text }), Some(id(i)));
+            }
+        }
+
         #[test]
         fn recent_equals_the_model(touches in proptest::collection::vec(0u32..200, 0..300)) {
             // Ids past 64 share buckets of the counts.
