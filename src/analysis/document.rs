@@ -791,6 +791,53 @@ mod tests {
     }
 
     #[test]
+    fn typing_around_a_name_inside_a_nominal_equals_full() {
+        // `the Kremlin spokesman`: the name is resolved before the nominal
+        // that holds it, so the paragraph's mentions are reordered; edits
+        // before, inside and after such paragraphs keep that order.
+        let para = "“We will respond,” the Kremlin spokesman said.\n\nAnn Lee met Bob Stone.\n\n";
+        let base = format!("{para}{para}“Two,” Lee wrote. “Three,” the Kremlin spokesman added.\n");
+        let mut d = Document::new(base.as_str(), Options::default());
+        d.analysis();
+        let lee = base.find("Ann Lee").unwrap_or(0) + 1;
+        let kremlin = base.rfind("Kremlin").unwrap_or(0) + 2;
+        for (at, s) in [(lee, "x"), (kremlin, "y"), (lee, ""), (0, "Title\n\n")] {
+            if s.is_empty() {
+                d.edit(at..at + 1, "");
+            } else {
+                d.edit(at..at, s);
+            }
+            let a = d.analysis();
+            assert_eq!(a, Document::new(d.text(), Options::default()).analysis());
+            // Document order: the nominal (which starts first) before the
+            // name inside it.
+            let ranges: Vec<_> = a.mentions.iter().map(|m| (m.range.start, m.range.end)).collect();
+            assert!(ranges.windows(2).all(|w| w[0] <= w[1]), "{ranges:?}");
+            let nominal = a.mentions.iter().position(|m| m.kind == super::super::MentionKind::Nominal);
+            assert!(nominal.is_some_and(|i| a.mentions.get(i + 1).is_some_and(|n| n.range.start > a.mentions[i].range.start && n.range.end < a.mentions[i].range.end)));
+            // Each quotation's mention (a final id) is the nominal, or names
+            // its speaker.
+            let said: Vec<&str> = a
+                .quotes
+                .iter()
+                .filter_map(|q| q.attribution.as_ref())
+                .map(|at| {
+                    let m = &a.mentions[ix(at.mention)];
+                    assert_eq!(ix(m.entity), ix(at.entity));
+                    d.text().get(ix(m.range.start)..ix(m.range.end)).unwrap_or("")
+                })
+                .collect();
+            assert_eq!(said.len(), 4);
+            assert!(said.iter().all(|s| *s == "Lee" || s.starts_with("the K") && s.ends_with("spokesman")), "{said:?}");
+        }
+    }
+
+    /// An offset or id as `usize`.
+    fn ix<T: TryInto<usize>>(x: T) -> usize {
+        x.try_into().unwrap_or(usize::MAX)
+    }
+
+    #[test]
     fn incremental_equals_full() {
         let base = "“One,” she said.\n\nAnn Lee met Bob.\n\n“Two,” Lee wrote. “Three.”\n";
         let mut d = Document::new(base, Options::default());

@@ -1142,25 +1142,27 @@ impl Pass {
         let mut sorted = Vec::new();
         self.order.truncate(m_cut);
         self.remap.truncate(m_cut);
+        // Pass ids and final ids agree below `m_cut`, and from there a
+        // block in order keeps its ids: both maps are the identity but in
+        // the blocks sorted.
+        let end = self.mentions.len();
+        self.order.extend(id(m_cut)..id(end));
+        self.remap.extend(id(m_cut)..id(end));
+        let fresh = &self.fresh;
+        let key = |m: &Mention| (m.range.start, m.range.end);
         for p in k..self.marks.len() {
             let lo = self.marks[p].mentions as usize;
             let hi = self.marks.get(p + 1).map_or(self.mentions.len(), |m| m.mentions as usize);
-            let at = self.order.len();
-            self.order.extend(lo as Id..hi as Id);
-            let fresh = &self.fresh;
-            let key = |i: Id| {
-                let m = &fresh[i as usize];
-                (m.range.start, m.range.end)
-            };
-            let block = &mut self.order[at..];
-            if !block.windows(2).all(|w| key(w[0]) <= key(w[1])) {
-                block.sort_by_key(|&i| key(i));
+            let Some(ms) = fresh.get(lo..hi) else { continue };
+            if !ms.windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
+                if let Some(block) = self.order.get_mut(lo..hi) {
+                    block.sort_by_key(|&i| key(&fresh[i as usize]));
+                    for (f, &pid) in block.iter().enumerate() {
+                        self.remap[pid as usize] = id(lo + f);
+                    }
+                }
                 sorted.push(lo..hi);
             }
-        }
-        self.remap.resize(self.order.len(), NONE);
-        for (f, &pid) in self.order.iter().enumerate().skip(m_cut) {
-            self.remap[pid as usize] = id(f);
         }
         sorted
     }
