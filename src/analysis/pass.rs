@@ -751,9 +751,13 @@ impl Pass {
             sources: id(self.sources.len()),
         });
         let pa = para.analysis.view();
+        let (n_names, n_sources) = (pa.names_len(), pa.sources_len());
+        if n_names == 0 && n_sources == 0 {
+            // Nothing to resolve: the state carries over as it is.
+            return;
+        }
         let base = para.start;
         let para_text = text.get(base..base + pa.len()).unwrap_or("");
-        let (n_names, n_sources) = (pa.names_len(), pa.sources_len());
         let mut names = std::mem::take(&mut self.names);
         names.clear();
         names.resize(n_names, NONE);
@@ -783,7 +787,9 @@ impl Pass {
         // everything is sorted first. The keys are distinct, so either
         // way gives the one sorted order.
         let mut split = n_names.min(events.len());
-        if !events[..split].is_sorted() || !events[split..].is_sorted() {
+        // (Inlined: `is_sorted` is a call per paragraph.)
+        let sorted = |xs: &[(usize, bool, usize)]| xs.windows(2).all(|w| w[0] <= w[1]);
+        if !sorted(&events[..split]) || !sorted(&events[split..]) {
             events.sort_unstable();
             split = events.len();
         }
@@ -1054,9 +1060,9 @@ impl Pass {
                 touched.seen = vec![false; e_cut];
                 let old_mentions = a.mentions.get(m_cut..).unwrap_or(&[]).iter().map(|m| m.entity);
                 let old_quotes = a.quotes.get(q_cut..).unwrap_or(&[]).iter().filter_map(|q| q.attribution.as_ref().map(|x| x.entity));
-                for e in old_mentions.chain(old_quotes) {
-                    touched.add(e);
-                }
+                // Two loops, not a chain: no check of which part per item.
+                old_mentions.for_each(|e| touched.add(e));
+                old_quotes.for_each(|e| touched.add(e));
                 // The analysis' mentions before the cut stay; the run's
                 // are added after them, moved once.
                 // (From the top, a new vector: its size is exact.)
@@ -1188,9 +1194,8 @@ impl Pass {
         // Earlier entities the new changed part mentions.
         let new_mentions = fresh.get(m_cut..).unwrap_or(&[]).iter().map(|m| m.entity);
         let new_quotes = self.quotes[q_cut..].iter().filter_map(|q| q.attribution.as_ref().map(|x| x.entity));
-        for e in new_mentions.chain(new_quotes) {
-            touched.add(e);
-        }
+        new_mentions.for_each(|e| touched.add(e));
+        new_quotes.for_each(|e| touched.add(e));
         let touched = touched.list;
         // Mentions: the run's were pushed after the kept ones, in pass
         // order; the out-of-order blocks are sorted in place: a stable sort
