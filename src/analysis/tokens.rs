@@ -150,16 +150,44 @@ fn word_end(text: &str, mut j: usize, limit: usize) -> (usize, bool) {
 
 /// Does the word `w`, followed by a period, keep that period (`Mr.`, `F.`,
 /// `U.S.`, `R-Ky.`)?
+///
+/// Most words before a period end a sentence (`said.`, `year.`): they are
+/// turned down by their length and first byte before the list is searched.
 fn keeps_period(w: &str) -> bool {
-    let mut chars = w.chars();
-    let initial = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase());
+    let b = w.as_bytes();
+    let Some(&first) = b.first() else { return false };
+    // An initial (one upper-case character, at most 4 bytes) or a listed
+    // abbreviation.
+    if b.len() <= ABBREVIATION_MAX_LEN {
+        let mut chars = w.chars();
+        if matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase()) {
+            return true;
+        }
+        if ABBREVIATION_FIRST[first as usize] && ABBREVIATIONS.contains(&w) {
+            return true;
+        }
+    }
     // `R-Ky.`, `D-N.Y.`: party and state tags.
-    let party = w.len() <= 10 && w.starts_with(['R', 'D', 'I']) && w.get(1..2) == Some("-");
-    initial || party || w.contains('.') || (w.len() <= ABBREVIATION_MAX_LEN && ABBREVIATIONS.contains(&w))
+    let party = b.len() <= 10 && matches!(first, b'R' | b'D' | b'I') && b.get(1) == Some(&b'-');
+    // `.` is ASCII: no byte of a multi-byte character equals it.
+    party || b.contains(&b'.')
 }
 
-/// Longest entry of [`ABBREVIATIONS`] in bytes (a pre-filter).
+/// Longest entry of [`ABBREVIATIONS`] in bytes, and of a one-character
+/// initial (a pre-filter).
 const ABBREVIATION_MAX_LEN: usize = 4;
+
+/// Is this byte the first byte of an entry of [`ABBREVIATIONS`]? (A
+/// pre-filter: one load turns down most words.)
+static ABBREVIATION_FIRST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < ABBREVIATIONS.len() {
+        t[ABBREVIATIONS[i].as_bytes()[0] as usize] = true;
+        i += 1;
+    }
+    t
+};
 
 /// [`tokenize_into`] a new vector.
 #[cfg(test)]
@@ -439,6 +467,30 @@ mod tests {
     #[test]
     fn abbreviation_prefilter_covers_the_list() {
         assert_eq!(ABBREVIATIONS.iter().map(|a| a.len()).max(), Some(ABBREVIATION_MAX_LEN));
+        assert!(ABBREVIATIONS.iter().all(|a| ABBREVIATION_FIRST[a.as_bytes()[0] as usize]));
+    }
+
+    /// [`keeps_period`] with its pre-filters equals the plain definition.
+    #[test]
+    fn keeps_period_agrees_with_its_definition() {
+        let plain = |w: &str| {
+            let initial = w.chars().count() == 1 && w.chars().all(char::is_uppercase);
+            let party = w.len() <= 10 && w.starts_with(['R', 'D', 'I']) && w.get(1..2) == Some("-");
+            initial || party || w.contains('.') || ABBREVIATIONS.contains(&w)
+        };
+        let mut words: Vec<String> = ABBREVIATIONS.iter().map(|a| a.to_string()).collect();
+        words.extend(ABBREVIATIONS.iter().map(|a| a.to_lowercase()));
+        words.extend(ABBREVIATIONS.iter().map(|a| a.to_uppercase()));
+        words.extend(ABBREVIATIONS.iter().map(|a| format!("{a}x")));
+        for w in [
+            "", "F", "f", "É", "é", "Ǆ", "ǅ", "中", "said", "year", "Mrs", "Mrss", "R-Ky", "D-N.Y", "I-Vt", "R-", "R-Kentucky",
+            "R-Kentuckyy", "Rx-y", "U.S", "a.m", "p.m", "vs", "Vs", "No", "no", "St", "Sept", "Septe", "X", "XY",
+        ] {
+            words.push(w.to_string());
+        }
+        for w in &words {
+            assert_eq!(keeps_period(w), plain(w), "{w:?}");
+        }
     }
 
     proptest::proptest! {
