@@ -19,7 +19,7 @@ use std::sync::{Arc, OnceLock};
 use super::lexicon::Lexicon;
 use super::marks;
 use super::cache::{self, Cached};
-use super::paragraph::{analyze_paragraph, NameRun, ParaAnalysis};
+use super::paragraph::{with_analysis, NameRun, ParaAnalysis};
 use super::pass::Pass;
 use super::rules;
 use super::{offset, too_long_analysis, Analysis, Offset, Options};
@@ -108,7 +108,7 @@ fn prepare(text: &str, lexicon: &Lexicon) -> Cached {
     if text.len() >= cache::MAX_LEN {
         return cache::encode(&ParaAnalysis { len: text.len(), ..ParaAnalysis::default() }, text);
     }
-    cache::encode(&analyze_paragraph(text, lexicon), text)
+    with_analysis(text, lexicon, |pa| cache::encode(pa, text))
 }
 
 /// See [`Document::cache_heap_bytes`].

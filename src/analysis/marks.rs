@@ -190,6 +190,14 @@ impl Stack {
     fn len(&self) -> usize {
         self.marks.len()
     }
+    /// Empty, keeping the allocations.
+    fn clear(&mut self) {
+        self.marks.clear();
+        for v in &mut self.by_family {
+            v.clear();
+        }
+        self.low9 = [0; 2];
+    }
     fn last(&self) -> Option<&OpenMark> {
         self.marks.last()
     }
@@ -316,11 +324,12 @@ impl Remaining {
 }
 
 /// Every quotation-mark character of `text`: `(byte offset, mark)`, in
-/// order. Marks are `"`, `'`, or start with the lead bytes `0xC2` (`«»`)
-/// and `0xE2` (`“”„‟‘’‚‛‹›`), so only those bytes are decoded.
-fn mark_positions(text: &str) -> Vec<(usize, char)> {
+/// order, into `out` (cleared first). Marks are `"`, `'`, or start with the
+/// lead bytes `0xC2` (`«»`) and `0xE2` (`“”„‟‘’‚‛‹›`), so only those bytes
+/// are decoded.
+fn mark_positions(text: &str, out: &mut Vec<(usize, char)>) {
     let bytes = text.as_bytes();
-    let mut out = Vec::new();
+    out.clear();
     let decode = |i: usize| text[i..].chars().next().filter(|&c| family(c).is_some());
     // `«»` (lead byte 0xC2) are rare: merge their few positions in.
     let mut low = memchr::memchr_iter(0xC2, bytes).filter_map(|i| decode(i).map(|c| (i, c))).peekable();
@@ -339,7 +348,6 @@ fn mark_positions(text: &str) -> Vec<(usize, char)> {
         out.push((i, c));
     }
     out.extend(low);
-    out
 }
 
 /// A quotation opened by `open` and given up at byte `until` (its content
@@ -355,16 +363,44 @@ fn left_open(text: &str, open: &OpenMark, until: usize, broken: bool, line_piece
 /// Linear in the paragraph's length whatever its marks: each mark is
 /// classified in O(1) (its neighbours and a bounded look-ahead), and the
 /// stack of open marks answers in O(1) (see `Stack`).
+#[cfg(test)]
 pub(crate) fn scan(text: &str) -> Marks {
     let mut out = Marks::default();
-    let mut stack = Stack::default();
-    let positions = mark_positions(text);
+    scan_into(text, &mut out, &mut ScanBuffers::default());
+    out
+}
+
+/// The working buffers of [`scan_into`], which a caller may keep from one
+/// paragraph to the next to spare their allocations. What they hold
+/// between two scans does not matter: each scan clears them first.
+#[derive(Default)]
+pub(crate) struct ScanBuffers {
+    positions: Vec<(usize, char)>,
+    stack: Stack,
+}
+
+impl ScanBuffers {
+    /// The largest number of marks, open or found, among the buffers'
+    /// capacities (a caller releases big buffers rather than keep them).
+    pub(crate) fn capacity(&self) -> usize {
+        self.positions.capacity().max(self.stack.marks.capacity())
+    }
+}
+
+/// [`scan`] into `out` (its vectors cleared first), with the working
+/// buffers `bufs`.
+pub(crate) fn scan_into(text: &str, out: &mut Marks, bufs: &mut ScanBuffers) {
+    out.quotes.clear();
+    out.stray_closers.clear();
+    let ScanBuffers { positions, stack } = bufs;
+    stack.clear();
+    mark_positions(text, positions);
     let mut remaining = Remaining { open: [0; 2], close: [0; 2] };
-    for &(_, c) in &positions {
+    for &(_, c) in positions.iter() {
         remaining.count(c, 1);
     }
     let mut line_start = LineStart::new();
-    for &(i, c) in &positions {
+    for &(i, c) in positions.iter() {
         // The character before the mark (marks included).
         let prev = text[..i].chars().next_back();
         remaining.passed(c);
@@ -448,7 +484,6 @@ pub(crate) fn scan(text: &str) -> Marks {
             out.quotes.push(left_open(text, old, text.len(), false, false));
         }
     }
-    out
 }
 
 #[cfg(test)]

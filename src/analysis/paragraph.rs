@@ -283,10 +283,13 @@ const _: () = assert!(Facts::FROM_LEXICON & (Facts::CAP | Facts::NAME_LIKE | Fac
 
 /// Token-stream buffers kept from one paragraph to the next on each thread
 /// (rayon's workers analyse thousands of paragraphs each): the two token
-/// streams and their facts, the collapse map, the sentence numbers and the
-/// quotation ranges and tokens (never more than the tokens).
+/// streams and their facts, the collapse map, the sentence numbers, the
+/// quotation ranges and tokens (never more than the tokens), the raw
+/// quotations and the mark scanner's buffers.
 #[derive(Default)]
 struct Scratch {
+    raw: Vec<RawQuote>,
+    marks: marks::ScanBuffers,
     tokens: [Vec<Token>; 2],
     facts: [Vec<Facts>; 2],
     from: Vec<usize>,
@@ -313,7 +316,7 @@ impl Scratch {
 
     /// Keep the buffers for this thread's next paragraph.
     fn keep(mut self) {
-        if self.tokens.iter().any(|t| t.capacity() > Self::KEEP_TOKENS) {
+        if self.tokens.iter().any(|t| t.capacity() > Self::KEEP_TOKENS) || self.marks.capacity() > Self::KEEP_TOKENS {
             return;
         }
         for t in &mut self.tokens {
@@ -548,10 +551,41 @@ const STOP_NOMINAL: &[&str] = &[
     "was", "are", "were", "be", "not", "it", "this", "there", "what", "about", "into",
 ];
 
-/// Analyse one paragraph.
+/// Analyse one paragraph (a new result; [`with_analysis`] reuses one).
+#[cfg(test)]
 pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
-    let Marks { quotes: raw, stray_closers } = marks::scan(text);
-    let Scratch { tokens: [mut all, mut spare_toks], facts: [mut all_facts, mut spare_facts], mut from, sent, mut ranges, mut quote_tok } = Scratch::take();
+    let mut out = ParaAnalysis::default();
+    analyze_into(text, lex, &mut out);
+    out
+}
+
+thread_local! {
+    /// The vectors of the last result [`with_analysis`] lent on this thread.
+    static RESULT: std::cell::Cell<ParaAnalysis> = std::cell::Cell::default();
+}
+
+/// [`analyze_paragraph`], the result lent to `f`: its vectors are this
+/// thread's, kept for the next paragraph (a document's analysis encodes
+/// each result and drops it), unless they grew past
+/// [`Scratch::KEEP_TOKENS`] records.
+pub(crate) fn with_analysis<R>(text: &str, lex: &Lexicon, f: impl FnOnce(&ParaAnalysis) -> R) -> R {
+    let mut out = RESULT.take();
+    analyze_into(text, lex, &mut out);
+    let r = f(&out);
+    let big = [out.quotes.capacity(), out.stray_closers.capacity(), out.names.capacity(), out.sources.capacity()];
+    if big.iter().all(|&c| c <= Scratch::KEEP_TOKENS) {
+        RESULT.set(out);
+    }
+    r
+}
+
+/// Analyse the paragraph `text` into `out`, whose vectors are cleared and
+/// reused: the result does not depend on what `out` held.
+fn analyze_into(text: &str, lex: &Lexicon, out: &mut ParaAnalysis) {
+    let Scratch { raw, marks: mut mark_bufs, tokens: [mut all, mut spare_toks], facts: [mut all_facts, mut spare_facts], mut from, sent, mut ranges, mut quote_tok } = Scratch::take();
+    let mut found = Marks { quotes: raw, stray_closers: std::mem::take(&mut out.stray_closers) };
+    marks::scan_into(text, &mut found, &mut mark_bufs);
+    let Marks { quotes: mut raw, stray_closers } = found;
     ranges.clear();
     ranges.extend(raw.iter().map(|q| q.range.clone()));
     // Every word, quotations not collapsed (for the name scan), then the
@@ -576,7 +610,10 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
             quote_tok[q] = i;
         }
     }
-    let mut cx = Ctx { text, toks, facts, uncollapsed, has_quotes: !raw.is_empty(), lex, sent, names: Vec::new(), sources: Vec::new(), quote_tok, scanned_names: 0, title_case: false };
+    let (mut names, mut sources) = (std::mem::take(&mut out.names), std::mem::take(&mut out.sources));
+    names.clear();
+    sources.clear();
+    let mut cx = Ctx { text, toks, facts, uncollapsed, has_quotes: !raw.is_empty(), lex, sent, names, sources, quote_tok, scanned_names: 0, title_case: false };
     cx.sentences(&raw);
     let title_case = cx.is_title_case();
     cx.title_case = title_case;
@@ -592,13 +629,12 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
         .and_then(marks::family);
     let quote_only = cx.toks.iter().all(|t| !matches!(t.kind, Kind::Word));
 
-    let mut quotes: Vec<ParaQuote> = raw
-        .into_iter()
-        .map(|r| {
-            let leads = text[..r.range.start].trim().is_empty();
-            ParaQuote { raw: r, kind: QuoteKind::Direct, attribution: None, leads, cue_in_sentence: false }
-        })
-        .collect();
+    let mut quotes = std::mem::take(&mut out.quotes);
+    quotes.clear();
+    quotes.extend(raw.drain(..).map(|r| {
+        let leads = text[..r.range.start].trim().is_empty();
+        ParaQuote { raw: r, kind: QuoteKind::Direct, attribution: None, leads, cue_in_sentence: false }
+    }));
 
     // Cue sentences without quotations, usable as context for later quotes.
     let mut context: Option<(usize, Option<Range<usize>>, u32)> = None;
@@ -661,8 +697,8 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
     let dash_lead = cx.dash_lead();
     let Ctx { toks, facts, uncollapsed, sent, names, sources, quote_tok, .. } = cx;
     let (other_toks, other_facts) = uncollapsed.unwrap_or_default();
-    Scratch { tokens: [toks, other_toks], facts: [facts, other_facts], from, sent, ranges, quote_tok }.keep();
-    ParaAnalysis {
+    Scratch { raw, marks: mark_bufs, tokens: [toks, other_toks], facts: [facts, other_facts], from, sent, ranges, quote_tok }.keep();
+    *out = ParaAnalysis {
         len: text.len(),
         quotes,
         stray_closers,
@@ -672,7 +708,7 @@ pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
         dash_lead,
         trailing_context,
         quote_only,
-    }
+    };
 }
 
 impl<'a> Ctx<'a> {
@@ -2001,6 +2037,28 @@ mod tests {
 
     fn s(a: &str, b: Option<&str>) -> (String, Option<String>) {
         (a.to_string(), b.map(str::to_string))
+    }
+
+    /// Results lent by [`with_analysis`] (this thread's vectors and
+    /// scratch buffers, reused from paragraph to paragraph) equal fresh
+    /// ones, whatever was analysed before.
+    #[test]
+    fn reused_buffers_change_nothing() {
+        let lex = Lexicon::default();
+        let paras = [
+            "“It floods,” said Dan O'Connor, a ferry operator. “We left,” he added, “and ‘never’ came back.”",
+            "Nothing here.",
+            "The Kremlin statement said the two “agreed.” Former UN Ambassador John Bolton wrote: “No.” It ended.” Then",
+            "",
+            "“Open at the end,\n“and again, said Mr. Smith of the Sierra Club, according to the report.",
+            "Putin, Trump Discuss 'Active' Partnership Based on 'Non-Interference,' Says Kremlin",
+        ];
+        let fresh: Vec<ParaAnalysis> = paras.iter().map(|p| analyze_paragraph(p, &lex)).collect();
+        for order in [[0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0], [2, 2, 0, 0, 4, 1]] {
+            for i in order {
+                assert_eq!(with_analysis(paras[i], &lex, Clone::clone), fresh[i], "{:?}", paras[i]);
+            }
+        }
     }
 
     #[test]
