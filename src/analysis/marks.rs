@@ -54,7 +54,9 @@ pub(crate) struct RawQuote {
     pub line_piece: bool,
 }
 
-/// Marks found in one paragraph.
+/// Marks found in one paragraph ([`scan`]; the analysis uses
+/// [`scan_into`] with its own vectors).
+#[cfg(test)]
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Marks {
     pub quotes: Vec<RawQuote>,
@@ -366,7 +368,7 @@ fn left_open(text: &str, open: &OpenMark, until: usize, broken: bool, line_piece
 #[cfg(test)]
 pub(crate) fn scan(text: &str) -> Marks {
     let mut out = Marks::default();
-    scan_into(text, &mut out, &mut ScanBuffers::default());
+    scan_into(text, &mut out.quotes, &mut out.stray_closers, &mut ScanBuffers::default());
     out
 }
 
@@ -387,11 +389,11 @@ impl ScanBuffers {
     }
 }
 
-/// [`scan`] into `out` (its vectors cleared first), with the working
-/// buffers `bufs`.
-pub(crate) fn scan_into(text: &str, out: &mut Marks, bufs: &mut ScanBuffers) {
-    out.quotes.clear();
-    out.stray_closers.clear();
+/// [`scan`] into `quotes` and `stray_closers` (the fields of [`Marks`],
+/// cleared first), with the working buffers `bufs`.
+pub(crate) fn scan_into(text: &str, quotes: &mut Vec<RawQuote>, stray_closers: &mut Vec<(usize, char)>, bufs: &mut ScanBuffers) {
+    quotes.clear();
+    stray_closers.clear();
     let ScanBuffers { positions, stack } = bufs;
     stack.clear();
     mark_positions(text, positions);
@@ -445,7 +447,7 @@ pub(crate) fn scan_into(text: &str, out: &mut Marks, bufs: &mut ScanBuffers) {
                         let old = stack.pop().expect("non-empty");
                         if f == Family::Double {
                             let line_piece = line_start.at(text, i);
-                            out.quotes.push(left_open(text, &old, i, !line_piece, line_piece));
+                            quotes.push(left_open(text, &old, i, !line_piece, line_piece));
                         }
                     } else if top.family == f && stack.len() > 1 {
                         // Same family nested inside an inner quotation: the
@@ -460,7 +462,7 @@ pub(crate) fn scan_into(text: &str, out: &mut Marks, bufs: &mut ScanBuffers) {
                     let open = &stack.marks[k];
                     if k == 0 {
                         let floor = open.pos + open.ch.len_utf8();
-                        out.quotes.push(RawQuote {
+                        quotes.push(RawQuote {
                             range: open.pos..i + c.len_utf8(),
                             content: floor..i,
                             open: open.ch,
@@ -472,7 +474,7 @@ pub(crate) fn scan_into(text: &str, out: &mut Marks, bufs: &mut ScanBuffers) {
                     }
                     stack.truncate(k);
                 } else if matches!(role, Role::Close(Family::Double)) {
-                    out.stray_closers.push((i, c));
+                    stray_closers.push((i, c));
                 }
             }
             Role::Either(_) | Role::Apostrophe => {}
@@ -481,7 +483,7 @@ pub(crate) fn scan_into(text: &str, out: &mut Marks, bufs: &mut ScanBuffers) {
     if let Some(old) = stack.first() {
         // A straight single mark never closed was an apostrophe after all.
         if old.ch != '\'' {
-            out.quotes.push(left_open(text, old, text.len(), false, false));
+            quotes.push(left_open(text, old, text.len(), false, false));
         }
     }
 }

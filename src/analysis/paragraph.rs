@@ -20,7 +20,7 @@
 use std::ops::Range;
 
 use super::lexicon::{AsciiWord, CueInfo, Gender, Lexicon, PronounClass};
-use super::marks::{self, Family, Marks, RawQuote};
+use super::marks::{self, Family, RawQuote};
 use super::tokens::{collapse_into, tokenize_into, tokenize_with, Kind, Token};
 use super::QuoteKind;
 
@@ -285,9 +285,11 @@ const _: () = assert!(Facts::FROM_LEXICON & (Facts::CAP | Facts::NAME_LIKE | Fac
 /// (rayon's workers analyse thousands of paragraphs each): the two token
 /// streams and their facts, the collapse map, the sentence numbers, the
 /// quotation ranges and tokens (never more than the tokens), the raw
-/// quotations and the mark scanner's buffers.
+/// quotations and the mark scanner's buffers; and the result
+/// [`with_analysis`] lends, whose vectors are reused too.
 #[derive(Default)]
 struct Scratch {
+    result: ParaAnalysis,
     raw: Vec<RawQuote>,
     marks: marks::ScanBuffers,
     tokens: [Vec<Token>; 2],
@@ -309,24 +311,10 @@ impl Scratch {
     /// paragraph does not pin its buffers (about 2.5 MB) for good.
     const KEEP_TOKENS: usize = 1 << 16;
 
-    /// This thread's buffers (empty ones if none are kept).
-    fn take() -> Scratch {
-        SCRATCH.with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut *s)).unwrap_or_default())
-    }
-
-    /// Keep the buffers for this thread's next paragraph.
-    fn keep(mut self) {
-        if self.tokens.iter().any(|t| t.capacity() > Self::KEEP_TOKENS) || self.marks.capacity() > Self::KEEP_TOKENS {
-            return;
-        }
-        for t in &mut self.tokens {
-            t.clear();
-        }
-        SCRATCH.with(|s| {
-            if let Ok(mut s) = s.try_borrow_mut() {
-                *s = self;
-            }
-        });
+    /// Has a buffer grown past [`Self::KEEP_TOKENS`] tokens or records?
+    fn too_big(&self) -> bool {
+        let r = &self.result;
+        self.tokens.iter().map(Vec::capacity).chain([self.marks.capacity(), r.quotes.capacity(), r.stray_closers.capacity(), r.names.capacity(), r.sources.capacity()]).any(|c| c > Self::KEEP_TOKENS)
     }
 }
 
@@ -554,38 +542,44 @@ const STOP_NOMINAL: &[&str] = &[
 /// Analyse one paragraph (a new result; [`with_analysis`] reuses one).
 #[cfg(test)]
 pub(crate) fn analyze_paragraph(text: &str, lex: &Lexicon) -> ParaAnalysis {
-    let mut out = ParaAnalysis::default();
-    analyze_into(text, lex, &mut out);
-    out
+    let mut s = Scratch::default();
+    analyze_into(text, lex, &mut s);
+    s.result
 }
 
-thread_local! {
-    /// The vectors of the last result [`with_analysis`] lent on this thread.
-    static RESULT: std::cell::Cell<ParaAnalysis> = std::cell::Cell::default();
-}
-
-/// [`analyze_paragraph`], the result lent to `f`: its vectors are this
-/// thread's, kept for the next paragraph (a document's analysis encodes
-/// each result and drops it), unless they grew past
-/// [`Scratch::KEEP_TOKENS`] records.
+/// [`analyze_paragraph`], the result lent to `f`: its vectors, like the
+/// working buffers, are this thread's and kept for its next paragraph (a
+/// document's analysis encodes each result and drops it), unless they grew
+/// past [`Scratch::KEEP_TOKENS`] records.
 pub(crate) fn with_analysis<R>(text: &str, lex: &Lexicon, f: impl FnOnce(&ParaAnalysis) -> R) -> R {
-    let mut out = RESULT.take();
-    analyze_into(text, lex, &mut out);
-    let r = f(&out);
-    let big = [out.quotes.capacity(), out.stray_closers.capacity(), out.names.capacity(), out.sources.capacity()];
-    if big.iter().all(|&c| c <= Scratch::KEEP_TOKENS) {
-        RESULT.set(out);
-    }
-    r
+    SCRATCH.with(|cell| {
+        // Borrowed in place (the buffers are not moved: a move of the
+        // whole scratch costs a `memcpy` per paragraph). A nested call
+        // (there is none) would find them taken and use its own.
+        let Ok(mut s) = cell.try_borrow_mut() else {
+            let mut s = Scratch::default();
+            analyze_into(text, lex, &mut s);
+            return f(&s.result);
+        };
+        analyze_into(text, lex, &mut s);
+        let r = f(&s.result);
+        if s.too_big() {
+            *s = Scratch::default();
+        }
+        r
+    })
 }
 
-/// Analyse the paragraph `text` into `out`, whose vectors are cleared and
-/// reused: the result does not depend on what `out` held.
-fn analyze_into(text: &str, lex: &Lexicon, out: &mut ParaAnalysis) {
-    let Scratch { raw, marks: mut mark_bufs, tokens: [mut all, mut spare_toks], facts: [mut all_facts, mut spare_facts], mut from, sent, mut ranges, mut quote_tok } = Scratch::take();
-    let mut found = Marks { quotes: raw, stray_closers: std::mem::take(&mut out.stray_closers) };
-    marks::scan_into(text, &mut found, &mut mark_bufs);
-    let Marks { quotes: mut raw, stray_closers } = found;
+/// Analyse the paragraph `text` into `s.result` with the buffers of `s`;
+/// every buffer and vector of the result is cleared before use, so the
+/// result does not depend on what `s` held.
+fn analyze_into(text: &str, lex: &Lexicon, s: &mut Scratch) {
+    use std::mem::take;
+    marks::scan_into(text, &mut s.raw, &mut s.result.stray_closers, &mut s.marks);
+    let (mut all, mut spare_toks) = (take(&mut s.tokens[0]), take(&mut s.tokens[1]));
+    let (mut all_facts, mut spare_facts) = (take(&mut s.facts[0]), take(&mut s.facts[1]));
+    let (raw, from, ranges) = (&mut s.raw, &mut s.from, &mut s.ranges);
+    let (sent, mut quote_tok) = (take(&mut s.sent), take(&mut s.quote_tok));
     ranges.clear();
     ranges.extend(raw.iter().map(|q| q.range.clone()));
     // Every word, quotations not collapsed (for the name scan), then the
@@ -594,11 +588,11 @@ fn analyze_into(text: &str, lex: &Lexicon, out: &mut ParaAnalysis) {
     let (toks, facts, uncollapsed) = if raw.is_empty() {
         (all, all_facts, Some((spare_toks, spare_facts)))
     } else {
-        if collapse_into(text, &all, &ranges, &mut spare_toks, &mut from) {
+        if collapse_into(text, &all, ranges, &mut spare_toks, from) {
             spare_facts.clear();
             spare_facts.extend(from.iter().map(|&k| all_facts.get(k).copied().unwrap_or_default()));
         } else {
-            tokenize_into(text, &ranges, &mut spare_toks);
+            tokenize_into(text, ranges, &mut spare_toks);
             spare_facts = facts_matching(text, &spare_toks, &all, &all_facts, lex);
         }
         (spare_toks, spare_facts, Some((all, all_facts)))
@@ -610,11 +604,11 @@ fn analyze_into(text: &str, lex: &Lexicon, out: &mut ParaAnalysis) {
             quote_tok[q] = i;
         }
     }
-    let (mut names, mut sources) = (std::mem::take(&mut out.names), std::mem::take(&mut out.sources));
+    let (mut names, mut sources) = (take(&mut s.result.names), take(&mut s.result.sources));
     names.clear();
     sources.clear();
     let mut cx = Ctx { text, toks, facts, uncollapsed, has_quotes: !raw.is_empty(), lex, sent, names, sources, quote_tok, scanned_names: 0, title_case: false };
-    cx.sentences(&raw);
+    cx.sentences(raw);
     let title_case = cx.is_title_case();
     cx.title_case = title_case;
     if !title_case {
@@ -629,7 +623,7 @@ fn analyze_into(text: &str, lex: &Lexicon, out: &mut ParaAnalysis) {
         .and_then(marks::family);
     let quote_only = cx.toks.iter().all(|t| !matches!(t.kind, Kind::Word));
 
-    let mut quotes = std::mem::take(&mut out.quotes);
+    let mut quotes = take(&mut s.result.quotes);
     quotes.clear();
     quotes.extend(raw.drain(..).map(|r| {
         let leads = text[..r.range.start].trim().is_empty();
@@ -697,18 +691,12 @@ fn analyze_into(text: &str, lex: &Lexicon, out: &mut ParaAnalysis) {
     let dash_lead = cx.dash_lead();
     let Ctx { toks, facts, uncollapsed, sent, names, sources, quote_tok, .. } = cx;
     let (other_toks, other_facts) = uncollapsed.unwrap_or_default();
-    Scratch { raw, marks: mark_bufs, tokens: [toks, other_toks], facts: [facts, other_facts], from, sent, ranges, quote_tok }.keep();
-    *out = ParaAnalysis {
-        len: text.len(),
-        quotes,
-        stray_closers,
-        names,
-        sources,
-        opens_with,
-        dash_lead,
-        trailing_context,
-        quote_only,
-    };
+    (s.tokens, s.facts, s.sent, s.quote_tok) = ([toks, other_toks], [facts, other_facts], sent, quote_tok);
+    // Field by field: `stray_closers` is already in place.
+    let out = &mut s.result;
+    out.len = text.len();
+    (out.quotes, out.names, out.sources) = (quotes, names, sources);
+    (out.opens_with, out.dash_lead, out.trailing_context, out.quote_only) = (opens_with, dash_lead, trailing_context, quote_only);
 }
 
 impl<'a> Ctx<'a> {
