@@ -437,10 +437,19 @@ fn is_title_phrase(content: &str) -> bool {
     if c.is_empty() || c.contains(['.', '?', '!']) {
         return false;
     }
-    let words: Vec<&str> = c.split_whitespace().collect();
-    if words.len() > 8 || words.len() < 2 {
+    // At most eight words, read into an array: a long quotation is turned
+    // down at its ninth word, with no vector of all its words.
+    let mut buf = [""; 8];
+    let mut n = 0;
+    for w in c.split_whitespace() {
+        let Some(slot) = buf.get_mut(n) else { return false };
+        *slot = w;
+        n += 1;
+    }
+    if n < 2 {
         return false;
     }
+    let words = &buf[..n];
     let mut caps = 0;
     for (i, w) in words.iter().enumerate() {
         let Some(first) = w.chars().find(|ch| ch.is_alphanumeric()) else { continue };
@@ -2047,6 +2056,19 @@ mod tests {
                 assert_eq!(with_analysis(paras[i], &lex, Clone::clone), fresh[i], "{:?}", paras[i]);
             }
         }
+    }
+
+    #[test]
+    fn title_phrases_have_two_to_eight_words() {
+        assert!(is_title_phrase("Meet the Press"));
+        assert!(is_title_phrase("Crippled America: How to Make America Great Again,"));
+        assert!(is_title_phrase("One Two Three Four Five Six Seven Eight"));
+        assert!(!is_title_phrase("One Two Three Four Five Six Seven Eight Nine"));
+        assert!(!is_title_phrase("One Two Three Four Five Six Seven Eight Nine Ten and more words after them"));
+        assert!(!is_title_phrase("Meet"));
+        assert!(!is_title_phrase("  "));
+        assert!(!is_title_phrase("Meet the press"));
+        assert!(!is_title_phrase("Stop It Now!"));
     }
 
     #[test]
