@@ -826,8 +826,10 @@ impl<'a> Ctx<'a> {
     /// A headline in Title Case: one line, every word of three letters or
     /// more capitalised except short function words (Chicago 8.159).
     fn is_title_case(&self) -> bool {
-        // The length first: it spares the search of long paragraphs.
-        if self.text.len() > 300 || self.text.contains('\n') {
+        // The cheap tests first: the length, then the words (most
+        // paragraphs fail at their first lower-case word); the search for
+        // a line break last.
+        if self.text.len() > 300 {
             return false;
         }
         let mut words = 0;
@@ -843,7 +845,7 @@ impl<'a> Ctx<'a> {
                 words += 1;
             }
         }
-        words >= 3
+        words >= 3 && !self.text.contains('\n')
     }
 
     /// Is the word at `i` a capitalised name word (not a sentence-initial
