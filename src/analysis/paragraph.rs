@@ -349,15 +349,24 @@ fn is_cap(w: &str) -> bool {
 /// `w` lower-cased when it has an upper-case character (`to_lowercase`),
 /// else `w` itself.
 fn lower(w: &str) -> Lower<'_> {
-    if w.is_ascii() {
-        if !w.bytes().any(|b| b.is_ascii_uppercase()) {
+    let b = w.as_bytes();
+    // ASCII? Any upper case? In one pass.
+    let (mut ascii, mut upper) = (true, false);
+    for &x in b {
+        ascii &= x.is_ascii();
+        upper |= x.is_ascii_uppercase();
+    }
+    if ascii {
+        if !upper {
             return Lower::Borrowed(w);
         }
-        if w.len() <= LOWER_INLINE {
+        if b.len() <= LOWER_INLINE {
+            // Lower-cased as copied (no `memcpy` call for a few bytes).
             let mut buf = [0; LOWER_INLINE];
-            buf[..w.len()].copy_from_slice(w.as_bytes());
-            buf.make_ascii_lowercase();
-            return Lower::Inline(buf, w.len() as u8);
+            for (d, &x) in buf.iter_mut().zip(b) {
+                *d = x.to_ascii_lowercase();
+            }
+            return Lower::Inline(buf, b.len() as u8);
         }
         return Lower::Owned(w.to_ascii_lowercase());
     }
@@ -492,10 +501,39 @@ fn is_time_word(l: &str) -> bool {
     )
 }
 
+/// `s.split_whitespace().take(max).count()`, in one plain pass over the
+/// characters.
+fn words_up_to(s: &str, max: usize) -> usize {
+    let (mut n, mut in_word) = (0, false);
+    for c in s.chars() {
+        if c.is_whitespace() {
+            in_word = false;
+        } else if !in_word {
+            if n == max {
+                break;
+            }
+            in_word = true;
+            n += 1;
+        }
+    }
+    n
+}
+
 /// A subject pronoun, possibly contracted (`he's`, `she’d`): its class
 /// and byte length.
 fn pronoun_of(w: &str) -> Option<(PronounClass, usize)> {
-    let base = w.split(['\'', '’']).next().unwrap_or(w);
+    // The part before the first apostrophe. The pronouns below have at
+    // most five bytes: a word with no apostrophe in its first six bytes
+    // has a longer part, and is turned down without a search of the rest.
+    let b = w.as_bytes();
+    let cut = (0..b.len().min(6)).find(|&i| b[i] == b'\'' || b[i..].starts_with("’".as_bytes())).unwrap_or(b.len());
+    // `’` starts with a lead byte: `cut` is a character boundary.
+    let base = w.get(..cut)?;
+    // Only ASCII lower-cases to these words (no other character
+    // lower-cases to ASCII but the Kelvin sign, and they have no `k`).
+    if base.len() > 5 || !base.is_ascii() {
+        return None;
+    }
     // `lower` equals `to_lowercase` here: a word it leaves alone (no
     // upper case) that `to_lowercase` would change holds a title-case
     // letter, which lower-cases to no ASCII.
@@ -784,9 +822,9 @@ impl<'a> Ctx<'a> {
         Some(info)
     }
 
-    /// Number of words in a quotation's content.
+    /// Number of words in a quotation's content, counted up to three.
     fn content_words(&self, q: &RawQuote) -> usize {
-        self.text[q.content.clone()].split_whitespace().take(3).count()
+        words_up_to(&self.text[q.content.clone()], 3)
     }
 
     fn sentences(&mut self, raw: &[RawQuote]) {
@@ -868,8 +906,10 @@ impl<'a> Ctx<'a> {
         let Some(w) = self.word(i) else { return false };
         // `Department of Justice`, `Center for American Progress`
         let org_of = || matches!(w, "of" | "for") && i > 0 && self.word(i - 1).is_some_and(|p| self.lex.is_org_head(p));
-        // Every connector has at most three bytes (a test checks).
-        ((w.len() <= 3 && CONNECTORS.contains(&w)) || org_of()) && i > 0 && self.name_word(i - 1) && self.name_word(i + 1)
+        // Every connector has at most three bytes (a test checks). The
+        // name after it first: most words after a name run are followed
+        // by no name, and that one test spares the list search.
+        i > 0 && self.name_word(i + 1) && self.name_word(i - 1) && ((w.len() <= 3 && CONNECTORS.contains(&w)) || org_of())
     }
 
     /// Scan name runs over the whole paragraph, quotations included.
@@ -2057,6 +2097,32 @@ mod tests {
             for i in order {
                 assert_eq!(with_analysis(paras[i], &lex, Clone::clone), fresh[i], "{:?}", paras[i]);
             }
+        }
+    }
+
+    #[test]
+    fn words_are_counted_like_split_whitespace() {
+        for s in ["", " ", "a", " a ", "a b", "a  b c d", "\u{b}a\u{c}b\u{1c}c", "a\u{a0}b\u{2009}c", "x\u{1}y z", "“Oui,” dit-il  ", "中 文"] {
+            for max in 0..5 {
+                assert_eq!(words_up_to(s, max), s.split_whitespace().take(max).count(), "{s:?} {max}");
+            }
+        }
+    }
+
+    #[test]
+    fn pronouns_with_and_without_contractions() {
+        let plain = |w: &str| {
+            let base = w.split(['\'', '’']).next().unwrap_or(w);
+            let l = base.to_lowercase();
+            matches!(l.as_str(), "he" | "she" | "they" | "it" | "i" | "we" | "who" | "which")
+                .then(|| (super::super::lexicon::pronoun_class(&l), base.len()))
+                .and_then(|(c, n)| Some((c?, n)))
+        };
+        for w in [
+            "he", "He", "HE", "he's", "she’d", "They'll", "WHICH", "which’s", "whichx", "whichever", "it", "It's", "I", "i’m",
+            "we", "We’ve", "who", "Who'd", "hes", "h'e", "’he", "'", "", "Kelvin", "\u{212a}", "İt", "them", "sheriff's", "theyyy'",
+        ] {
+            assert_eq!(pronoun_of(w), plain(w), "{w:?}");
         }
     }
 
