@@ -646,9 +646,12 @@ fn analyze_into(text: &str, lex: &Lexicon, s: &mut Scratch) {
     };
     quote_tok.clear();
     quote_tok.resize(raw.len(), 0);
-    for (i, t) in toks.iter().enumerate() {
-        if let Kind::Quote(q) = t.kind {
-            quote_tok[q] = i;
+    // Without quotations (most paragraphs) there is no quotation token.
+    if !raw.is_empty() {
+        for (i, t) in toks.iter().enumerate() {
+            if let Kind::Quote(q) = t.kind {
+                quote_tok[q] = i;
+            }
         }
     }
     let (mut names, mut sources) = (take(&mut s.result.names), take(&mut s.result.sources));
@@ -922,6 +925,12 @@ impl<'a> Ctx<'a> {
         let n = self.toks.len();
         let mut i = 0;
         while i < n {
+            // A run starts at a name-like word or a title: the other
+            // tokens (most) are turned down by one test of their facts.
+            if !self.facts.get(i).is_some_and(|f| f.name_like() || f.title()) {
+                i += 1;
+                continue;
+            }
             let starts_run = self.name_word(i) || (self.title_at(i) && self.name_word(i + 1));
             if !starts_run {
                 i += 1;
