@@ -4,6 +4,8 @@
 
 use std::ops::Range;
 
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+
 /// Kind of a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -33,14 +35,39 @@ const ABBREVIATIONS: &[&str] = &[
     "Pres", "Supt", "Sec", "Atty", "Hon", "Dept", "Gens", "Reps", "Sens", "Mx", "a.m", "p.m",
 ];
 
+/// Is `c` part of a word: a letter or digit, a combining mark (a word
+/// spelled with decomposed accents, `Jose\u{301}` as macOS saves `José`,
+/// or a vowel sign of an Indic script, stays one word: Unicode general
+/// category M, UAX #29's `Extend`), a zero-width joiner or non-joiner or a
+/// word joiner (U+200C, U+200D, U+2060: they join, never break), a soft
+/// hyphen (U+00AD), or one of `_@#$%` (handles, hashtags, amounts).
 fn is_word_char(c: char) -> bool {
-    // General Punctuation (curly quotes, dashes, spaces) holds no letter or
-    // digit: spare the Unicode table search for the most common non-ASCII
-    // characters of news text.
+    // General Punctuation (curly quotes, dashes, spaces) holds no letter,
+    // digit or mark: spare the Unicode table search for the most common
+    // non-ASCII characters of news text.
     if ('\u{2000}'..='\u{206F}').contains(&c) {
-        return false;
+        return matches!(c, '\u{200C}' | '\u{200D}' | '\u{2060}');
     }
-    c.is_alphanumeric() || c == '_' || c == '@' || c == '#' || c == '$' || c == '%'
+    c.is_alphanumeric()
+        || c == '_'
+        || c == '@'
+        || c == '#'
+        || c == '$'
+        || c == '%'
+        || c == '\u{AD}'
+        || (!c.is_ascii() && c.general_category_group() == GeneralCategoryGroup::Mark)
+}
+
+/// Is `c` skipped between tokens, as a space is: white space, a control
+/// character, or an invisible format character that is not a joiner (zero
+/// width space U+200B, byte order mark U+FEFF, the bidirectional marks,
+/// embeddings and isolates U+200E–U+200F, U+202A–U+202E, U+2066–U+2069),
+/// which a writer cannot see and so cannot mean as punctuation. The soft
+/// hyphen (U+00AD) is not skipped: it is a word character (it joins).
+fn is_skipped(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Class of an ASCII byte, for the fast path of [`tokenize`] (the same
@@ -272,7 +299,7 @@ pub(crate) fn tokenize_with<F: Clone>(
                 Ascii::Word => b as char,
                 Ascii::Multibyte => {
                     let c = char_at(text, i);
-                    if c.is_whitespace() || c.is_control() {
+                    if is_skipped(c) {
                         i += c.len_utf8();
                         continue;
                     }
@@ -405,7 +432,7 @@ mod tests {
                     Some(c) => c,
                     None => break,
                 };
-                if c.is_whitespace() || c.is_control() {
+                if is_skipped(c) {
                     i += c.len_utf8();
                     continue;
                 }
@@ -540,6 +567,20 @@ mod tests {
             vec!["Mr.", "O'Connor", "met", "al-Assad", "in", "the", "U.S.", "today", "."]
         );
         assert_eq!(words("John F. Kennedy, Trump’s"), vec!["John", "F.", "Kennedy", ",", "Trump’s"]);
+    }
+
+    /// Decomposed accents (combining marks), joiners and Indic vowel signs
+    /// stay inside their word; a zero-width space still separates words.
+    #[test]
+    fn combining_marks_and_joiners_continue_a_word() {
+        assert_eq!(
+            words("Jose\u{301} Garci\u{301}a said"),
+            vec!["Jose\u{301}", "Garci\u{301}a", "said"]
+        );
+        assert_eq!(words("Ana\u{2060}Ruiz and Ana\u{200b}Ruiz"), vec!["Ana\u{2060}Ruiz", "and", "Ana", "Ruiz"]);
+        assert_eq!(words("मोदी ने कहा"), vec!["मोदी", "ने", "कहा"]);
+        assert_eq!(words("\u{200f}Gar\u{ad}cia\u{feff}"), vec!["Gar\u{ad}cia"]);
+        assert_eq!(words("می\u{200c}خواهم"), vec!["می\u{200c}خواهم"]);
     }
 
     #[test]
