@@ -1665,7 +1665,7 @@ impl<'a> Ctx<'a> {
         // Pattern 6 (PolNeAR's broad attributions): the sentence's subject
         // did something with the quotation (`Sanders used this question to
         // demand wealthy Americans “pay their fair share”`).
-        if floor_tok < t && std::env::var_os("NO_P6").is_none() {
+        if floor_tok < t {
             if let Some(s) = self.sentence_subject(floor_tok, t) {
                 if self.content_words(q) < 3 {
                     self.sources.truncate(s);
