@@ -34,7 +34,6 @@
 
 use std::cell::Cell;
 use std::ops::Range;
-use std::sync::Arc;
 
 use super::document::{collapse_into, hash_with, is_document_head, key_hasher, lowercase_from, needs_collapse, KeyRef};
 use super::lexicon::{Gender, PronounClass};
@@ -121,10 +120,12 @@ const Q_ATTRIBUTED: u8 = 128;
 // Attribution (byte 25): how in bits 0–1.
 const A_CUE: u8 = 4;
 
-/// One paragraph's cached results: a shared byte block (see the module
-/// documentation for its layout). Cloning shares the block.
-#[derive(Debug, Clone)]
-pub(super) struct Cached(Arc<[u8]>);
+/// One paragraph's cached results: a byte block of its own (see the
+/// module documentation for its layout). A `Box`, not an `Arc`: a block is
+/// never shared (an edit moves the blocks it keeps), and the reference
+/// counts would cost 16 bytes a paragraph.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Cached(Box<[u8]>);
 
 /// Name record `i` of a paragraph, read in place: the run (ranges
 /// relative to the paragraph start, as in [`NameRun`]) and its coreference
@@ -527,15 +528,15 @@ const PRONOUN_CLASSES: [PronounClass; 7] = [
 ];
 
 impl Cached {
-    /// Do `a` and `b` share their block (the same analysis, not only an
-    /// equal one)?
-    pub fn same(a: &Cached, b: &Cached) -> bool {
-        Arc::ptr_eq(&a.0, &b.0)
+    /// Heap bytes of the block.
+    pub fn heap_bytes(&self) -> usize {
+        self.0.len()
     }
 
-    /// Heap bytes of the block, with the reference counts.
-    pub fn heap_bytes(&self) -> usize {
-        2 * std::mem::size_of::<usize>() + self.0.len()
+    /// Is this the empty placeholder ([`Default`]) a block leaves when it
+    /// is moved out? (A real block has at least its header.)
+    pub fn is_moved_out(&self) -> bool {
+        self.0.is_empty()
     }
 
     /// The paragraph's length in bytes.
@@ -1172,7 +1173,7 @@ fn encode_with(pa: &ParaAnalysis, text: &str, buf: &mut Buffers) -> Cached {
     let mut block = Vec::with_capacity(0);
     std::mem::swap(&mut block, out);
     block.extend_from_slice(var);
-    let cached = Cached(Arc::from(block.as_slice()));
+    let cached = Cached(Box::from(block.as_slice()));
     *out = block;
     cached
 }
@@ -1202,9 +1203,11 @@ mod tests {
         assert_eq!(std::mem::size_of::<super::super::document::Para>(), 24);
         assert_eq!(std::mem::size_of::<NameView<'_>>(), 24);
         assert_eq!(std::mem::size_of::<SourceView<'_>>(), 24);
-        // An empty paragraph: the header alone.
+        // An empty paragraph: the header alone (no reference counts).
         let lex = Lexicon::new(&Options::default());
-        assert_eq!(encode(&analyze_paragraph("Nothing here.", &lex), "Nothing here.").heap_bytes(), 16 + HEAD);
+        let block = encode(&analyze_paragraph("Nothing here.", &lex), "Nothing here.");
+        assert_eq!(block.heap_bytes(), HEAD);
+        assert!(!block.is_moved_out() && Cached::default().is_moved_out());
     }
 
     #[test]

@@ -473,36 +473,57 @@ impl Document {
         let last_old = self.paras.partition_point(|p| p.start < region_end_old);
         let new_after = s + new_text.len();
         let mut fresh: Vec<Para> = Vec::with_capacity(ranges.len());
-        let region = &self.paras[first_old..last_old];
-        // The old paragraph of the region starting at `start`, if any
-        // (binary search: the region may hold every paragraph).
-        let at = |start: usize| -> Option<&Para> {
-            let i = region.partition_point(|p| p.start < start);
-            region.get(i).filter(|p| p.start == start)
-        };
-        for r in ranges {
-            let before = at(r.start).filter(|p| {
-                let old = p.start..end_of(p);
-                old.end < s && old == r
-            });
-            let after = || {
-                let old_start = (r.start as isize - delta) as usize;
-                at(old_start).filter(|p| p.start > e && r.start > new_after && p.analysis.len() == r.len())
+        // For each new paragraph, the old one of the region it keeps (by
+        // index into the region), if the edit left it alone.
+        let mut kept: Vec<Option<usize>> = Vec::with_capacity(ranges.len());
+        let region = &mut self.paras[first_old..last_old];
+        {
+            let region = &*region;
+            // The old paragraph of the region starting at `start`, if any
+            // (binary search: the region may hold every paragraph).
+            let at = |start: usize| -> Option<usize> {
+                let i = region.partition_point(|p| p.start < start);
+                region.get(i).filter(|p| p.start == start).map(|_| i)
             };
-            let analysis = match before.or_else(after) {
-                Some(p) => p.analysis.clone(),
-                None => prepare(&self.text[r.clone()], &self.lexicon),
+            for r in &ranges {
+                let before = at(r.start).filter(|&i| {
+                    let p = &region[i];
+                    let old = p.start..end_of(p);
+                    old.end < s && old == *r
+                });
+                let after = || {
+                    let old_start = (r.start as isize - delta) as usize;
+                    at(old_start).filter(|&i| {
+                        let p = &region[i];
+                        p.start > e && r.start > new_after && p.analysis.len() == r.len()
+                    })
+                };
+                kept.push(before.or_else(after));
+            }
+        }
+        // Kept paragraphs move their blocks over (the old entry is left
+        // empty: it is only compared by `kept` from here on).
+        for (r, k) in ranges.iter().zip(&kept) {
+            let analysis = match k {
+                // (Each old paragraph is kept by one new one at most; an
+                // emptied block is redone rather than read.)
+                Some(i) if !region[*i].analysis.is_moved_out() => std::mem::take(&mut region[*i].analysis),
+                _ => prepare(&self.text[r.clone()], &self.lexicon),
             };
             fresh.push(Para { start: r.start, analysis });
         }
+        let region = &*region;
         // Did every paragraph keep its results up to offsets? Then the
         // document-level analysis is the last one shifted.
         let shift = Shift { at: s, old_end: e, new_len: new_text.len() };
+        // A new paragraph keeps the old one at the same place when `kept`
+        // says so (its block was moved over).
+        let same_block = |i: usize| kept.get(i) == Some(&Some(i));
         let same_up_to_shift = self.analysis.is_some()
             && fresh.len() == region.len()
-            && region.iter().zip(&fresh).all(|(old, new)| {
+            && region.iter().zip(&fresh).enumerate().all(|(i, (old, new))| {
                 shift.map(old.start) == Some(new.start)
-                    && (Cached::same(&old.analysis, &new.analysis) || {
+                    && (same_block(i) || {
                         // Equal up to the shift, keys included (decoded:
                         // only for the few paragraphs the edit redid).
                         let (o, n) = (old.analysis.decode(), new.analysis.decode());
@@ -517,7 +538,8 @@ impl Document {
         let first_changed = region
             .iter()
             .zip(&fresh)
-            .position(|(old, new)| old.start != new.start || !Cached::same(&old.analysis, &new.analysis))
+            .enumerate()
+            .position(|(i, (old, new))| old.start != new.start || !same_block(i))
             .unwrap_or(region.len().min(fresh.len()));
         self.pass.invalidate(first_old + first_changed);
         if same_up_to_shift {
