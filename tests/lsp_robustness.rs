@@ -133,6 +133,46 @@ fn burst(shift: bool) {
     assert_eq!(c.wait_exit().code(), Some(0));
 }
 
+/// The server keeps reading while its `initialized` handler waits for the
+/// client's answer to `workspace/configuration`, even when the client has
+/// queued hundreds of messages before that answer (an editor with one
+/// ordered output queue while the writer types). Before the fix the server
+/// stopped reading after 100 queued messages and never read the answer: it
+/// hung for good.
+#[test]
+fn the_answer_to_a_server_request_is_read_behind_a_burst_of_messages() {
+    let mut c = Client::process("warn");
+    let init = c.send_request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {"workspace": {"configuration": true}}}),
+    );
+    assert!(c.response(init).get("error").is_none());
+    c.notify("initialized", json!({}));
+    let ask = c.wait_for("workspace/configuration", |v| v["method"] == "workspace/configuration");
+    // Not answered yet: first a document, 300 keystrokes and a hover.
+    let uri = "file:///burst.txt";
+    c.open(uri, 1, "“Hi,” she said.\n");
+    for v in 2..302 {
+        c.change(
+            uri,
+            v,
+            json!([{"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": "x"}]),
+        );
+    }
+    let hover = c.send_request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 1}}),
+    );
+    c.send_raw(&common::frame(
+        json!({"jsonrpc": "2.0", "id": ask["id"], "result": [null]}).to_string().as_bytes(),
+    ));
+    let answer = c.response(hover);
+    assert!(answer.get("error").is_none(), "{answer}");
+    assert!(answer["result"]["contents"].to_string().contains("she"), "{answer}");
+    c.shutdown_and_exit();
+    assert_eq!(c.wait_exit().code(), Some(0));
+}
+
 /// A request sent just before the document's `didClose` is answered, or
 /// fails with `ContentModified` (-32801) when the document was closed before
 /// its analysis was ready; never with `InvalidParams` ("document not open"),

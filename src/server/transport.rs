@@ -6,6 +6,11 @@
 //! a time, in order; up to [`MAX_CONCURRENCY`] handler futures run at once;
 //! `exit` stops the reading), but with its own framing, and:
 //!
+//! - **Reading never stops for the handlers.** The framework stops reading
+//!   when 100 handlers wait for a place; here the queue is unbounded, so
+//!   the client's answer to a request of the server's is always read, even
+//!   while a handler waits for it behind a burst of messages.
+//!
 //! - **Answers leave in request order.** The framework writes each answer
 //!   as soon as its handler finishes (`buffer_unordered`), so a quick hover
 //!   could overtake a slow one sent before it; LSP asks for responses "in
@@ -52,9 +57,6 @@ use tracing::{debug, error, warn};
 /// How many handler futures run at once (the framework's default).
 pub const MAX_CONCURRENCY: usize = 4;
 
-/// How many handler futures may wait for a place among the running ones
-/// before reading stops (the framework's queue size).
-const MESSAGE_QUEUE_SIZE: usize = 100;
 
 /// How long the handlers still running when `exit` arrives may take to
 /// finish before they are dropped (a stuck handler does not keep the
@@ -120,7 +122,15 @@ pub async fn serve_connection<I, O, S>(
     let (client_requests, mut client_responses) = socket.split();
     let (client_requests, client_abort) = stream::abortable(client_requests);
     let (mut responses_tx, responses_rx) = mpsc::channel::<Response>(0);
-    let (mut tasks_tx, tasks_rx) = mpsc::channel(MESSAGE_QUEUE_SIZE);
+    // Unbounded: reading must never wait for a place among the handlers.
+    // A handler may be waiting for the client's answer to one of the
+    // server's own requests (`workspace/configuration` from `initialized`,
+    // `client/registerCapability`); with answers taken in order, nothing
+    // after it finishes until that answer is read, and a bounded queue (the
+    // framework's holds 100) stopped the reading for good once an editor
+    // had queued more messages than that before its answer (a writer
+    // typing). The queued handlers are small (the parsed messages).
+    let (tasks_tx, tasks_rx) = mpsc::unbounded();
 
     // Fires when `exit` is read.
     let (exiting_tx, exiting_rx) = oneshot::channel::<()>();
@@ -190,7 +200,7 @@ pub async fn serve_connection<I, O, S>(
                         error!("{e}");
                         None
                     });
-                    if tasks_tx.send(Either::Left(task)).await.is_err() {
+                    if tasks_tx.unbounded_send(Either::Left(task)).is_err() {
                         break;
                     }
                 }
@@ -203,14 +213,14 @@ pub async fn serve_connection<I, O, S>(
                 // Answered in its turn, after the requests read before it.
                 Incoming::Malformed(error) => {
                     let task = future::ready(Some(error));
-                    if tasks_tx.send(Either::Right(task)).await.is_err() {
+                    if tasks_tx.unbounded_send(Either::Right(task)).is_err() {
                         break;
                     }
                 }
             }
         }
         debug!("end of client input");
-        tasks_tx.disconnect();
+        tasks_tx.close_channel();
         responses_tx.disconnect();
         exit
     };
