@@ -633,7 +633,8 @@ impl Document {
                 Arc::new(Analysis::default())
             }
         };
-        self.strays = self.pass.run(&self.text, &self.paras, Arc::make_mut(&mut a));
+        let strays = std::mem::take(&mut self.strays);
+        self.strays = self.pass.run(&self.text, &self.paras, Arc::make_mut(&mut a), strays);
         self.dirty = false;
         self.analysis = Some(a.clone());
         a
@@ -868,5 +869,37 @@ mod tests {
         d.edit(5..7, " ");
         let full = Document::new(d.text(), Options::default()).analysis();
         assert_eq!(d.analysis(), full);
+    }
+
+    /// The stray closers before the paragraphs a run redoes are kept from
+    /// the previous run: right after edits that only shift them, edits
+    /// after them, and edits before them (which move them), analysed one
+    /// by one or several at once.
+    #[test]
+    fn stray_closers_stay_right_across_runs() {
+        let base = "Bad” start.\n\n“One,” said Ann Lee.\n\nAgain” here.\n\n“Two,” Lee wrote.\n\nEnd” .\n";
+        let edits: [(&str, &str); 6] = [
+            ("Lee wrote", "Leex wrote"), // inside a name: the pass reruns from there
+            ("Again", "Again and again"),  // before a stray: shifts it
+            ("Bad", "Quite bad"),          // at the start
+            ("said Ann", "said Anna"),     // a name before the second stray
+            ("End", "“End"),               // a closer becomes a pair
+            ("\n\nAgain", "\n\n“Again"),
+        ];
+        for batch in [1, 2, 3] {
+            let mut d = Document::new(base, Options::default());
+            d.analysis();
+            for (i, (from, to)) in edits.iter().enumerate() {
+                let at = d.text().find(from).unwrap();
+                d.edit(at..at + from.len(), to);
+                if (i + 1) % batch == 0 {
+                    let full = Document::new(d.text(), Options::default()).analysis();
+                    assert_eq!(d.analysis(), full, "after edit {i} (every {batch})");
+                }
+            }
+            let full = Document::new(d.text(), Options::default()).analysis();
+            assert_eq!(d.analysis(), full);
+            assert!(full.findings.iter().any(|f| f.code == "mismatched-quote"));
+        }
     }
 }

@@ -1127,9 +1127,17 @@ impl Pass {
 
     /// Run the pass over `paras` (the paragraphs of `text`), resuming at the
     /// first paragraph not up to date, and bring `a` (the analysis of the
-    /// previous run, or empty) up to date in place. Returns the closing
-    /// marks that close nothing (document offsets), for the rules.
-    pub(super) fn run(&mut self, text: &str, paras: &[Para], a: &mut Analysis) -> Vec<(usize, char)> {
+    /// previous run, or empty) up to date in place. `strays`: the closing
+    /// marks that close nothing as the previous run gave them (document
+    /// offsets; those before the paragraphs rerun are kept, as no edit since
+    /// moved them). Returns them for the current text, for the rules.
+    pub(super) fn run(
+        &mut self,
+        text: &str,
+        paras: &[Para],
+        a: &mut Analysis,
+        strays: Vec<(usize, char)>,
+    ) -> Vec<(usize, char)> {
         let n = paras.len();
         let k = self.valid.min(n).min(self.marks.len()).min(self.marks2.len());
         // Until the run completes, nothing is up to date (a panic half-way
@@ -1221,7 +1229,7 @@ impl Pass {
         let q_cut = if r == 0 { 0 } else { self.marks2[r - 1].quotes as usize };
         let sorted = self.order_mentions(k, m_cut);
         let fresh = std::mem::take(&mut self.fresh);
-        let strays = self.update(text, paras, a, Cuts { r, m_cut, e_cut, q_cut }, (fresh, touched), &sorted);
+        let strays = self.update(text, paras, a, Cuts { r, m_cut, e_cut, q_cut }, (fresh, touched), &sorted, strays);
         if k == 0 {
             // A full run: keep no spare capacity (the next edit grows these
             // vectors once).
@@ -1275,6 +1283,7 @@ impl Pass {
         cuts: Cuts,
         (fresh, mut touched): (Vec<Mention>, Touched),
         sorted: &[std::ops::Range<usize>],
+        mut strays: Vec<(usize, char)>,
     ) -> Vec<(usize, char)> {
         let Cuts { r, m_cut, e_cut, q_cut } = cuts;
         let remap = |m: Id| self.reorder.remap(m);
@@ -1423,7 +1432,12 @@ impl Pass {
         // Paragraphs, stray closers and findings.
         a.paragraphs.truncate(r);
         a.paragraphs.extend(paras[r..].iter().map(|p| offsets(p.start..p.start + p.analysis.len())));
-        let strays: Vec<(usize, char)> = paras
+        // Stray closers: the previous run's before paragraph `r` (no edit
+        // since came before it), then those of paragraphs `r..` (reading
+        // every paragraph's block for them cost a cache miss a paragraph).
+        let kept = paras.get(r).filter(|_| r > 0).map_or(0, |p| strays.partition_point(|&(o, _)| o < p.start));
+        strays.truncate(kept);
+        strays.extend(paras[r.min(paras.len())..]
             .iter()
             .filter(|p| p.analysis.strays_len() > 0)
             .flat_map(|p| {
@@ -1432,8 +1446,7 @@ impl Pass {
                     let (o, c) = v.stray(i);
                     (p.start + o, c)
                 })
-            })
-            .collect();
+            }));
         // Findings: those of the paragraphs before `r - 1`, where the
         // quotation walk reran (quotations below `q_cut`, stray closers
         // before `cut`), did not change; the rules run on the rest. With no
