@@ -294,6 +294,8 @@ fn trimmed_end(text: &str, end: usize, floor: usize) -> usize {
 struct Remaining {
     open: [usize; 2],
     close: [usize; 2],
+    /// Straight double marks `"`.
+    straight: usize,
 }
 
 impl Remaining {
@@ -303,6 +305,7 @@ impl Remaining {
             '”' => self.close[0] += add,
             '‘' => self.open[1] += add,
             '’' => self.close[1] += add,
+            '"' => self.straight += add,
             _ => {}
         }
     }
@@ -312,6 +315,7 @@ impl Remaining {
             '”' => self.close[0] -= 1,
             '‘' => self.open[1] -= 1,
             '’' => self.close[1] -= 1,
+            '"' => self.straight -= 1,
             _ => {}
         }
     }
@@ -397,7 +401,7 @@ pub(crate) fn scan_into(text: &str, quotes: &mut Vec<RawQuote>, stray_closers: &
     let ScanBuffers { positions, stack } = bufs;
     stack.clear();
     mark_positions(text, positions);
-    let mut remaining = Remaining { open: [0; 2], close: [0; 2] };
+    let mut remaining = Remaining { open: [0; 2], close: [0; 2], straight: 0 };
     for &(_, c) in positions.iter() {
         remaining.count(c, 1);
     }
@@ -439,7 +443,18 @@ pub(crate) fn scan_into(text: &str, quotes: &mut Vec<RawQuote>, stray_closers: &
                         && c != '\''
                         && !line_start.at(text, i)
                         && remaining.closers(f) > remaining.openers(f);
-                    if nested_same {
+                    // A straight mark opening mid-line inside a quotation
+                    // opened by a typographic mark is a nested quotation in
+                    // straight marks (`“We call it a "win" today.”`, as
+                    // pasted text mixes them), when a straight mark follows
+                    // to close it and a right mark to close the outer one.
+                    let nested_straight = top.family == Family::Double
+                        && c == '"'
+                        && top.ch == '“'
+                        && !line_start.at(text, i)
+                        && remaining.straight > 0
+                        && remaining.closers(f) >= remaining.openers(f);
+                    if nested_same || nested_straight {
                         stack.push(OpenMark { family: f, ch: c, pos: i });
                         continue;
                     }
@@ -517,6 +532,23 @@ mod tests {
         assert_eq!(quotes("“He said ‘don’t’ to me,” she said."), vec!["“He said ‘don’t’ to me,”"]);
         assert_eq!(quotes("‘He said “no” to me,’ she said."), vec!["‘He said “no” to me,’"]);
         assert_eq!(quotes("\"He called it 'fake' news,\" she said."), vec!["\"He called it 'fake' news,\""]);
+    }
+
+    /// A quotation in straight marks inside one in typographic marks (as
+    /// pasted text mixes them) is nested, not the end of the outer one and
+    /// a stray closer (QA: `unclosed-quote` on a correct sentence).
+    #[test]
+    fn straight_marks_nest_inside_typographic_ones() {
+        let t = "He said, “We will call it a \"win\" today.” Then “\"Yes\" and “no”.”";
+        let m = scan(t);
+        let quotes: Vec<&str> = m.quotes.iter().map(|q| &t[q.range.clone()]).collect();
+        assert_eq!(quotes, ["“We will call it a \"win\" today.”", "“\"Yes\" and “no”.”"]);
+        assert!(m.quotes.iter().all(|q| !q.broken && !q.mismatched));
+        assert!(m.stray_closers.is_empty());
+        // No straight mark after it to close it: the outer quotation is
+        // given up there, as before.
+        let t = "“We call it a \"win today.”";
+        assert!(scan(t).quotes[0].broken);
     }
 
     #[test]
