@@ -52,7 +52,14 @@ use inputs::{InputError, Item, Source};
 
 /// Who said each quotation in a news article.
 #[derive(Debug, Parser)]
-#[command(name = "sayso", version, about, long_about = None)]
+#[command(
+    name = "sayso",
+    version,
+    about,
+    long_about = None,
+    after_help = "Texts are UTF-8. A text of 4 GiB − 1 bytes or more is not analysed: it gets one \
+                  `text-too-long` error instead of its quotations (offsets are 32-bit)."
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
