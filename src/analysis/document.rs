@@ -523,15 +523,18 @@ impl Document {
             && fresh.len() == region.len()
             && region.iter().zip(&fresh).enumerate().all(|(i, (old, new))| {
                 shift.map(old.start) == Some(new.start)
-                    && (same_block(i) || {
-                        // Equal up to the shift, keys included (decoded:
-                        // only for the few paragraphs the edit redid).
-                        let (o, n) = (old.analysis.decode(), new.analysis.decode());
-                        !touches_keys(&o.para, old.start, s, e)
-                            && o.names == n.names
-                            && o.sources == n.sources
-                            && shifted_para(&o.para, old.start, &shift).as_ref() == Some(&n.para)
-                    })
+                    && (same_block(i)
+                        // (A block moved over to another place is not read
+                        // again: the paragraphs differ.)
+                        || (!old.analysis.is_moved_out() && {
+                            // Equal up to the shift, keys included (decoded:
+                            // only for the few paragraphs the edit redid).
+                            let (o, n) = (old.analysis.decode(), new.analysis.decode());
+                            !touches_keys(&o.para, old.start, s, e)
+                                && o.names == n.names
+                                && o.sources == n.sources
+                                && shifted_para(&o.para, old.start, &shift).as_ref() == Some(&n.para)
+                        }))
             });
         // The first paragraph whose start or results changed: the document
         // pass state before it stays valid.

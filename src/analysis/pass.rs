@@ -1324,6 +1324,7 @@ impl Pass {
     /// `touched`: the earlier entities the old changed part mentions;
     /// `sorted`: the paragraph blocks among them that are out of document
     /// order.
+    #[allow(clippy::too_many_arguments)] // the run's parts, each used once
     fn update(
         &self,
         text: &str,
