@@ -874,6 +874,30 @@ mod tests {
         assert_eq!(d.analysis(), full);
     }
 
+    /// A speaker carried from a paragraph's trailing cue into the next
+    /// paragraph's quotation survives edits before, at and after it (the
+    /// pass keeps carried attributions apart from its marks).
+    #[test]
+    fn carried_speakers_stay_right_across_edits() {
+        let base = "Mayor Ann Lee said:\n\n“We will rebuild.”\n\nBob Roe, a builder, added:\n\n“It will not be soon, not at all.”\n\nLee wrote:\n\n“Trust us on this one, please.”\n";
+        let edits: [(&str, &str); 5] = [
+            ("Bob Roe", "Bob Rowe"),
+            ("Mayor Ann Lee", "Mayor Anne Lee"),
+            ("“It will not be soon, not at all.”", "“It will not be soon, not at all,” he said."),
+            ("Lee wrote:", "Lee wrote"),
+            ("Lee wrote", "Lee wrote:"),
+        ];
+        let mut d = Document::new(base, Options::default());
+        let first = d.analysis();
+        assert!(first.quotes.iter().all(|q| q.attribution.is_some()), "{first:?}");
+        for (i, (from, to)) in edits.iter().enumerate() {
+            let at = d.text().find(from).unwrap();
+            d.edit(at..at + from.len(), to);
+            let full = Document::new(d.text(), Options::default()).analysis();
+            assert_eq!(d.analysis(), full, "after edit {i}");
+        }
+    }
+
     /// The stray closers before the paragraphs a run redoes are kept from
     /// the previous run: right after edits that only shift them, edits
     /// after them, and edits before them (which move them), analysed one
