@@ -605,21 +605,47 @@ impl Pass {
     fn quote_walk(&mut self, paras: &[Para], range: std::ops::Range<usize>, state: &mut Mark2) {
         for pi in range {
             state.quotes = id(self.quotes.len());
-            let carry = match &state.carry {
-                Some(c) => {
-                    self.carries.push((**c).clone());
-                    id(self.carries.len() - 1)
-                }
-                None => NONE,
-            };
-            self.marks2.push(SavedMark2 {
-                quotes: state.quotes,
-                prev_last: state.prev_last,
-                carry,
-                prev_open_family: state.prev_open_family,
-            });
+            self.push_mark2(state);
             self.quote_paragraph(pi, paras, state);
         }
+    }
+
+    /// Keep `state` as the mark of the next paragraph of the quotation
+    /// walk (its carried attribution in [`Pass::carries`]).
+    fn push_mark2(&mut self, state: &Mark2) {
+        let carry = match &state.carry {
+            Some(c) => {
+                self.carries.push((**c).clone());
+                id(self.carries.len() - 1)
+            }
+            None => NONE,
+        };
+        self.marks2.push(SavedMark2 {
+            quotes: state.quotes,
+            prev_last: state.prev_last,
+            carry,
+            prev_open_family: state.prev_open_family,
+        });
+    }
+
+    /// The state of the quotation walk before paragraph `p` ([`Mark2::START`]
+    /// for the first, or when none is kept); the marks from `p` on are
+    /// dropped, with their carried attributions (in paragraph order).
+    fn rewind_marks2(&mut self, p: usize) -> Mark2 {
+        let state = match self.marks2.get(p) {
+            Some(m) if p > 0 => Mark2 {
+                quotes: m.quotes,
+                prev_last: m.prev_last,
+                prev_open_family: m.prev_open_family,
+                carry: opt(m.carry).and_then(|c| self.carries.get(c as usize)).map(|c| Box::new(c.clone())),
+            },
+            _ => Mark2::START,
+        };
+        if let Some(m) = self.marks2.get(p..).and_then(|ms| ms.iter().find(|m| m.carry != NONE)) {
+            self.carries.truncate(m.carry as usize);
+        }
+        self.marks2.truncate(p);
+        state
     }
 
     /// The coreference walk over paragraphs `range` of `paras`.
@@ -1277,21 +1303,7 @@ impl Pass {
         let (q_from, mut state) = match ahead {
             Some(x) => x,
             None => {
-                let state = match self.marks2.get(r) {
-                    Some(m) if r > 0 => Mark2 {
-                        quotes: m.quotes,
-                        prev_last: m.prev_last,
-                        prev_open_family: m.prev_open_family,
-                        carry: self.carries.get(m.carry as usize).map(|c| Box::new(c.clone())),
-                    },
-                    _ => Mark2::START,
-                };
-                // The carries of the marks dropped go with them (they are
-                // in paragraph order).
-                if let Some(m) = self.marks2.get(r..).and_then(|ms| ms.iter().find(|m| m.carry != NONE)) {
-                    self.carries.truncate(m.carry as usize);
-                }
-                self.marks2.truncate(r);
+                let state = self.rewind_marks2(r);
                 self.quotes.truncate(state.quotes as usize);
                 if r == 0 {
                     self.quotes.reserve_exact(paras.iter().map(|p| p.analysis.quotes_len()).sum());
