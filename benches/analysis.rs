@@ -1,7 +1,9 @@
 //! Speed of the analysis core (issue 5): full analysis throughput on the
 //! PolNeAR train articles concatenated (or the synthetic corpus), and one
 //! typed character in 1 MB and 10 MB documents (`Document::edit` followed by
-//! `Document::analysis`, as an editor does on every keystroke).
+//! `Document::analysis`, as an editor does on every keystroke), and the same
+//! inside a name with the text in a rope, as the language server keeps it
+//! (`DocumentState` reading the rope: `_rope`).
 //!
 //! ```sh
 //! cargo bench --bench analysis
@@ -18,7 +20,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use sayso::analysis::{analyze, Document, Options};
+use sayso::analysis::{analyze, Document, DocumentState, Options};
 
 fn full_analysis(c: &mut Criterion) {
     let corpus = corpus::reference();
@@ -122,6 +124,27 @@ fn keystroke(c: &mut Criterion) {
                 }
                 typed = !typed;
                 black_box(doc.analysis())
+            })
+        });
+        // The same with the text in a rope that the core reads (the
+        // language server's way: no second copy of the text; paragraphs
+        // that span the rope's chunks are copied to be read).
+        let mut rope = ropey::Rope::from_str(doc.text());
+        let mut state = DocumentState::new(&rope, Options::default());
+        state.analysis(&rope);
+        let npc = rope.byte_to_char(np);
+        let mut typed = false;
+        g.bench_function(format!("type_char_in_name_{mb}MB_rope"), |b| {
+            b.iter(|| {
+                if typed {
+                    rope.remove(npc..npc + 1);
+                    state.edit(&rope, np..np + 1, 0);
+                } else {
+                    rope.insert(npc, "x");
+                    state.edit(&rope, np..np, 1);
+                }
+                typed = !typed;
+                black_box(state.analysis(&rope))
             })
         });
     }

@@ -1,6 +1,9 @@
 //! Profiling driver (for `perf record` / `valgrind --tool=callgrind`):
 //! `profile full MB [RUNS]` analyses the reference corpus sized to MB;
-//! `profile keys MB [KEYS]` types and deletes one character KEYS times.
+//! `profile keys MB [KEYS]` types and deletes one character KEYS times;
+//! `profile name MB [KEYS]` the same inside a speaker's name;
+//! `profile rope-name MB [KEYS]` the same with the text in a rope that the
+//! core reads (`DocumentState`, as the language server keeps a document).
 
 #[path = "../benches/corpus.rs"]
 mod corpus;
@@ -77,6 +80,24 @@ fn main() {
                 names,
                 a.findings.len()
             );
+        }
+        "rope-name" => {
+            // A keystroke inside a name with the text in a rope that the
+            // core reads (the language server's way).
+            let mut rope = ropey::Rope::from_str(&text);
+            let mut d = sayso::analysis::DocumentState::new(&rope, Options::default());
+            let at = corpus::name_point(&text, &d.analysis(&rope)).expect("a mention");
+            let atc = rope.byte_to_char(at);
+            for k in 0..n {
+                if k % 2 == 0 {
+                    rope.insert(atc, "x");
+                    d.edit(&rope, at..at, 1);
+                } else {
+                    rope.remove(atc..atc + 1);
+                    d.edit(&rope, at..at + 1, 0);
+                }
+                std::hint::black_box(d.analysis(&rope));
+            }
         }
         _ => {
             let mut d = Document::new(&text, Options::default());

@@ -7,7 +7,7 @@
 //! with `PROPTEST_CASES=10000 cargo test --release --test core_props`.
 
 use proptest::prelude::*;
-use sayso::analysis::{analyze, span, Analysis, Document, Offset, Options};
+use sayso::analysis::{analyze, span, Analysis, Document, DocumentState, Offset, Options, TextSource};
 use std::ops::Range;
 
 /// Pieces that exercise the core: every kind of mark, apostrophes, names,
@@ -196,6 +196,58 @@ fn edit() -> impl Strategy<Value = Edit> {
         })
 }
 
+/// A text kept in pieces of at most `n` bytes, cut at `char` boundaries
+/// (so a `\r\n` or a line of spaces may be split): a stand-in for the
+/// language server's rope, as a [`DocumentState`] reads it.
+struct Chunked {
+    pieces: Vec<String>,
+    /// The start of each piece, then the length.
+    starts: Vec<usize>,
+}
+
+impl Chunked {
+    fn new(text: &str, n: usize) -> Chunked {
+        let (mut pieces, mut starts, mut at) = (Vec::new(), Vec::new(), 0);
+        while at < text.len() {
+            let mut end = (at + n.max(1)).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            starts.push(at);
+            pieces.push(text[at..end].to_string());
+            at = end;
+        }
+        starts.push(text.len());
+        Chunked { pieces, starts }
+    }
+}
+
+impl TextSource for Chunked {
+    fn len(&self) -> usize {
+        self.starts.last().copied().unwrap_or(0)
+    }
+
+    fn read<'s>(&'s self, range: Range<usize>, buf: &'s mut String) -> &'s str {
+        buf.clear();
+        self.pieces(range.clone(), &mut |p| buf.push_str(p));
+        buf
+    }
+
+    fn pieces(&self, range: Range<usize>, f: &mut dyn FnMut(&str)) {
+        let whole: String = self.pieces.concat();
+        if whole.get(range.clone()).is_none() {
+            return;
+        }
+        let mut at = range.start;
+        while at < range.end {
+            let i = self.starts.partition_point(|&s| s <= at) - 1;
+            let (p, s) = (&self.pieces[i], self.starts[i]);
+            f(&p[at - s..(range.end - s).min(p.len())]);
+            at = s + p.len();
+        }
+    }
+}
+
 fn at(text: &str, f: f64) -> usize {
     (text.len() as f64 * f) as usize
 }
@@ -234,6 +286,72 @@ proptest! {
         let inc = d.analysis();
         check_ranges(d.text(), &inc)?;
         prop_assert_eq!(inc.as_ref(), &analyze(d.text()));
+    }
+
+    /// A [`DocumentState`] over a text kept in small pieces (as the
+    /// language server's rope keeps it), edited incrementally, answers as
+    /// a fresh analysis; edits reported one by one or merged into one
+    /// covering edit (as the server merges the edits of several changes
+    /// that came in during one analysis).
+    #[test]
+    fn state_over_pieces_equals_fresh_analysis(
+        base in article(80),
+        n in 1usize..48,
+        edits in proptest::collection::vec(edit(), 1..16),
+    ) {
+        let mut text = base.clone();
+        let mut d = DocumentState::new(&Chunked::new(&text, n), Options::default());
+        let first = d.analysis(&Chunked::new(&text, n));
+        prop_assert_eq!(first.as_ref(), &analyze(&text));
+        // The edits since the last analysis merged into one: its start,
+        // its end in the text before them, its end in the text after.
+        let mut merged: Option<(usize, usize, usize)> = None;
+        let mut m = DocumentState::new(&Chunked::new(&text, n), Options::default());
+        for e in &edits {
+            let (mut s, mut t) = (at(&text, e.a), at(&text, e.b));
+            while !text.is_char_boundary(s) {
+                s -= 1;
+            }
+            while !text.is_char_boundary(t) {
+                t += 1;
+            }
+            text.replace_range(s..t, &e.text);
+            let src = Chunked::new(&text, n);
+            d.edit(&src, s..t, e.text.len());
+            merged = Some(match merged {
+                None => (s, t, s + e.text.len()),
+                Some((ms, me, mend)) => {
+                    // In the text before this edit, the merged edit's new
+                    // bytes are `ms..mend`: the union with `s..t`, its end
+                    // taken back to the text before both, and forward to
+                    // the text after this edit.
+                    let u = mend.max(t);
+                    (ms.min(s), u - mend + me, u + e.text.len() - (t - s))
+                }
+            });
+            if e.look {
+                let fresh = analyze(&text);
+                let inc = d.analysis(&src);
+                prop_assert_eq!(inc.as_ref(), &fresh, "after edit in {:?}", text);
+                if let Some((ms, me, end_new)) = merged.take() {
+                    m.edit(&src, ms..me, end_new - ms);
+                }
+                let inc = m.analysis(&src);
+                prop_assert_eq!(inc.as_ref(), &fresh, "merged, in {:?}", text);
+            }
+        }
+        let src = Chunked::new(&text, n);
+        if let Some((ms, me, end_new)) = merged.take() {
+            m.edit(&src, ms..me, end_new - ms);
+        }
+        let fresh = analyze(&text);
+        let (inc, inc_merged) = (d.analysis(&src), m.analysis(&src));
+        prop_assert_eq!(inc.as_ref(), &fresh);
+        prop_assert_eq!(inc_merged.as_ref(), &fresh);
+        // A text the edits do not lead to (another length): analysed anew.
+        let other = format!("{text}“Late,” Ann Lee said.");
+        let late = d.analysis(&Chunked::new(&other, n));
+        prop_assert_eq!(late.as_ref(), &analyze(&other));
     }
 
     /// Typing one character at a time (the editor's common case, where the

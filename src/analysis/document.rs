@@ -22,6 +22,7 @@ use super::cache::{self, Cached};
 use super::paragraph::{with_analysis, NameRun, ParaAnalysis};
 use super::pass::Pass;
 use super::rules;
+use super::source::TextSource;
 use super::{offset, too_long_analysis, Analysis, Offset, Options};
 
 #[cfg(test)]
@@ -120,16 +121,36 @@ fn cache_heap_bytes(paras: &Vec<Para>) -> Vec<(&'static str, usize)> {
     vec![("paragraph list", list), ("per-paragraph blocks", blocks), ("blocks", paras.len() + 1), ("chunks", chunks)]
 }
 
-/// An article kept for incremental reanalysis.
+/// An article kept for incremental reanalysis, with its text.
 ///
-/// Holds the text, the per-paragraph results (cached, shared through `Arc`
-/// so a clone is cheap apart from the text) and the latest document-level
-/// [`Analysis`]. [`Document::edit`] reanalyses only the paragraphs an edit
-/// touches; [`Document::analysis`] reruns the document-level pass when the
-/// text changed since the last call.
+/// Holds the text (a `String`) and a [`DocumentState`]: the per-paragraph
+/// results and the latest document-level [`Analysis`].
+/// [`Document::edit`] reanalyses only the paragraphs an edit touches;
+/// [`Document::analysis`] reruns the document-level pass when the text
+/// changed since the last call. A caller that keeps the text itself (the
+/// language server keeps it in a rope) uses [`DocumentState`] and passes
+/// the text to each call instead, so that it is not held twice.
 #[derive(Debug, Clone)]
 pub struct Document {
     text: String,
+    state: DocumentState,
+}
+
+/// The analysis state of an article whose text the caller keeps: the
+/// per-paragraph results (one cached block per paragraph), the
+/// document pass's resumable state and the latest document-level
+/// [`Analysis`], but not the text.
+///
+/// Every call takes the current text as a [`TextSource`]: the text as it
+/// is now, after every edit reported so far. Given the same texts and
+/// edits, the analysis is the one [`Document`] gives (which is this, with
+/// a `String`). A text that does not agree with the edits reported (its
+/// length is not what they lead to) is not an error: everything is
+/// analysed again from it.
+#[derive(Debug, Clone)]
+pub struct DocumentState {
+    /// The length of the text (bytes) as of the last call.
+    len: usize,
     options: Options,
     lexicon: Arc<Lexicon>,
     paras: Vec<Para>,
@@ -297,32 +318,71 @@ fn shift_analysis(a: &mut Analysis, shift: &Shift) -> Option<()> {
     Some(())
 }
 
-/// Split `text` into paragraph ranges, offset by `base`.
-fn split_paragraphs(text: &str, base: usize, out: &mut Vec<Range<usize>>) {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    let mut cur: Option<(usize, usize)> = None;
-    while i < bytes.len() {
-        let line_start = i;
-        i = memchr::memchr2(b'\n', b'\r', &bytes[i..]).map_or(bytes.len(), |k| i + k);
-        let line_end = i;
-        if i < bytes.len() {
-            i += if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
-        }
-        let blank = text[line_start..line_end].chars().all(char::is_whitespace);
-        if blank {
-            if let Some((s, e)) = cur.take() {
-                out.push(base + s..base + e);
+/// Split the bytes `range` of `text` into paragraph ranges (document
+/// offsets, in order), appended to `out`. Reads the text piece by piece
+/// ([`TextSource::pieces`]): a line, or its `\r\n`, may run across pieces.
+fn split_paragraphs(text: &dyn TextSource, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    /// The paragraph being built: its start and the end of its last line.
+    struct State {
+        cur: Option<(usize, usize)>,
+        line_start: usize,
+        /// The line from `line_start` is blank so far.
+        blank: bool,
+        /// The last piece ended with a `\r` that ended a line: a `\n` at
+        /// the start of the next piece belongs to it.
+        after_cr: bool,
+        /// Offset of the next piece.
+        at: usize,
+    }
+    impl State {
+        fn end_line(&mut self, end: usize, out: &mut Vec<Range<usize>>) {
+            if self.blank {
+                if let Some((s, e)) = self.cur.take() {
+                    out.push(s..e);
+                }
+            } else {
+                self.cur = Some((self.cur.map_or(self.line_start, |(s, _)| s), end));
             }
-        } else {
-            cur = Some(match cur {
-                Some((s, _)) => (s, line_end),
-                None => (line_start, line_end),
-            });
         }
     }
-    if let Some((s, e)) = cur {
-        out.push(base + s..base + e);
+    let end = range.end;
+    let mut st = State { cur: None, line_start: range.start, blank: true, after_cr: false, at: range.start };
+    text.pieces(range, &mut |piece| {
+        let b = piece.as_bytes();
+        let mut i = 0;
+        if std::mem::take(&mut st.after_cr) && b.first() == Some(&b'\n') {
+            i = 1;
+            st.line_start = st.at + 1;
+        }
+        while i < b.len() {
+            let k = memchr::memchr2(b'\n', b'\r', &b[i..]).map(|k| i + k);
+            let seg_end = k.unwrap_or(b.len());
+            // (`i` and `seg_end` are at ASCII bytes or the piece's ends.)
+            if st.blank && !piece[i..seg_end].chars().all(char::is_whitespace) {
+                st.blank = false;
+            }
+            let Some(k) = k else {
+                break;
+            };
+            st.end_line(st.at + k, out);
+            i = k + 1;
+            if b[k] == b'\r' {
+                match b.get(i) {
+                    Some(b'\n') => i += 1,
+                    Some(_) => {}
+                    None => st.after_cr = true,
+                }
+            }
+            st.line_start = st.at + i;
+            st.blank = true;
+        }
+        st.at += b.len();
+    });
+    // The last line (empty when the text ends with a line break), and the
+    // last paragraph.
+    st.end_line(end, out);
+    if let Some((s, e)) = st.cur {
+        out.push(s..e);
     }
 }
 
@@ -337,14 +397,28 @@ fn lexicon_for(options: &Options) -> Arc<Lexicon> {
     }
 }
 
-impl Document {
-    /// A document over `text`. The document keeps its own copy of the
-    /// text: pass a `String` to hand it over without a copy (a `&str` is
-    /// copied).
-    pub fn new(text: impl Into<String>, options: Options) -> Self {
+/// The longest paragraph whose copy (from a text stored in pieces) a
+/// reading buffer keeps room for between paragraphs: 64 KiB.
+const KEEP_BUF: usize = 1 << 16;
+
+/// Analyse the paragraph `r` of `text`, read through `buf` when the text
+/// is stored in pieces ([`prepare`]).
+fn prepare_from(text: &dyn TextSource, r: Range<usize>, lexicon: &Lexicon, buf: &mut String) -> Cached {
+    let cached = prepare(text.read(r, buf), lexicon);
+    if buf.capacity() > KEEP_BUF {
+        *buf = String::new();
+    }
+    cached
+}
+
+impl DocumentState {
+    /// The state of a document whose text is `text`, analysed with
+    /// `options` (the paragraphs now, on every core; the document pass at
+    /// the first [`DocumentState::analysis`]).
+    pub fn new(text: &dyn TextSource, options: Options) -> Self {
         let lexicon = lexicon_for(&options);
-        let mut doc = Document {
-            text: text.into(),
+        let mut state = DocumentState {
+            len: text.len(),
             options,
             lexicon,
             paras: Vec::new(),
@@ -354,15 +428,16 @@ impl Document {
             dirty: true,
             pass: Pass::default(),
         };
-        doc.reanalyze_all();
-        doc
+        state.reanalyze_all(text);
+        state
     }
 
-    fn reanalyze_all(&mut self) {
+    fn reanalyze_all(&mut self, text: &dyn TextSource) {
+        self.len = text.len();
         self.pending.clear();
         self.dirty = true;
         self.analysis = None;
-        if too_long(self.text.len()) {
+        if too_long(self.len) {
             // Not analysed: `analysis()` answers with the one finding.
             self.paras = Vec::new();
             self.strays = Vec::new();
@@ -370,7 +445,7 @@ impl Document {
             return;
         }
         let mut ranges = Vec::new();
-        split_paragraphs(&self.text, 0, &mut ranges);
+        split_paragraphs(text, 0..self.len, &mut ranges);
         // Paragraphs are independent: analyse them on every core (rayon's
         // pool; a caller already inside it, like the command line, shares
         // it), a chunk at a time, while the document pass walks the
@@ -380,7 +455,7 @@ impl Document {
         // paragraphs measured best (1,024: 0.5 ms more of it on the 3.9 MB
         // PolNeAR train text; 256: more time lost in the parallel part).
         const CHUNK: usize = 512;
-        let (text, lexicon, pass) = (&self.text, &self.lexicon, &mut self.pass);
+        let (lexicon, pass) = (&self.lexicon, &mut self.pass);
         pass.start_over();
         let mut paras: Vec<Para> = Vec::with_capacity(ranges.len());
         for chunk in ranges.chunks(CHUNK) {
@@ -390,7 +465,10 @@ impl Document {
                     chunk
                         .par_iter()
                         .with_min_len(64)
-                        .map(|r| Para { start: r.start, analysis: prepare(&text[r.clone()], lexicon) })
+                        .map_init(String::new, |buf, r| Para {
+                            start: r.start,
+                            analysis: prepare_from(text, r.clone(), lexicon, buf),
+                        })
                         .collect::<Vec<Para>>()
                 },
                 || pass.walk_ahead(text, &paras, done),
@@ -400,9 +478,14 @@ impl Document {
         self.paras = paras;
     }
 
-    /// The current text.
-    pub fn text(&self) -> &str {
-        &self.text
+    /// The length in bytes of the text as of the last call.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Is the text (as of the last call) empty?
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     /// Heap bytes of the document pass's resumable state, by part.
@@ -411,10 +494,7 @@ impl Document {
         self.pass.heap_bytes()
     }
 
-    /// Heap bytes of the cached per-paragraph results, by part, as
-    /// requested from the allocator, then `blocks` (the number of
-    /// allocations) and `chunks` (the bytes glibc's malloc takes for them:
-    /// 8 bytes of header, rounded up to 16, at least 32 each).
+    /// See [`Document::cache_heap_bytes`].
     #[doc(hidden)]
     pub fn cache_heap_bytes(&self) -> Vec<(&'static str, usize)> {
         cache_heap_bytes(&self.paras)
@@ -425,22 +505,24 @@ impl Document {
         &self.options
     }
 
-    /// Replace the bytes `range` of the current text by `new_text`.
+    /// The bytes `range` of the text before this edit were replaced by
+    /// `new_len` bytes; `text` is the text after it. `range` must be a
+    /// range of `char` boundaries of the text before (as a byte range
+    /// converted from an editor's position always is): an empty edit
+    /// (nothing replaced by nothing) changes nothing.
     ///
-    /// Never fails: a range past the end is clamped to the text, a reversed
-    /// range is swapped, and ends inside a character are moved outward to
-    /// the nearest `char` boundary.
-    pub fn edit(&mut self, range: Range<usize>, new_text: &str) {
-        let len = self.text.len();
-        let mut s = range.start.min(range.end).min(len);
-        let mut e = range.start.max(range.end).min(len);
-        while !self.text.is_char_boundary(s) {
-            s -= 1;
+    /// Never fails: a range that runs past the end is clamped to the old
+    /// text, a reversed one is swapped; a `text` whose length is not what
+    /// the edit leads to gets everything analysed again.
+    pub fn edit(&mut self, text: &dyn TextSource, range: Range<usize>, new_len: usize) {
+        let len = self.len;
+        let s = range.start.min(range.end).min(len);
+        let e = range.start.max(range.end).min(len);
+        if s == e && new_len == 0 && text.len() == len {
+            return;
         }
-        while !self.text.is_char_boundary(e) {
-            e += 1;
-        }
-        if s == e && new_text.is_empty() {
+        if text.len() != len - (e - s) + new_len {
+            self.reanalyze_all(text);
             return;
         }
         // Affected old paragraphs: the one containing or before `s` and the
@@ -458,20 +540,20 @@ impl Document {
             let re = if hi >= n { len } else { end_of(&self.paras[hi]).max(e) };
             (rs.min(s), re.max(e))
         };
-        self.text.replace_range(s..e, new_text);
-        if too_long(len) || too_long(self.text.len()) {
+        self.len = text.len();
+        if too_long(len) || too_long(self.len) {
             // To or from a text too long to analyse: no paragraphs to reuse.
-            self.reanalyze_all();
+            self.reanalyze_all(text);
             return;
         }
-        let delta = new_text.len() as isize - (e - s) as isize;
+        let delta = new_len as isize - (e - s) as isize;
         let region_end_new = (region_end_old as isize + delta) as usize;
         let mut ranges = Vec::new();
-        split_paragraphs(&self.text[region_start..region_end_new], region_start, &mut ranges);
+        split_paragraphs(text, region_start..region_end_new, &mut ranges);
         // Old paragraphs in the region, to reuse those the edit left alone.
         let first_old = self.paras.partition_point(|p| p.start < region_start);
         let last_old = self.paras.partition_point(|p| p.start < region_end_old);
-        let new_after = s + new_text.len();
+        let new_after = s + new_len;
         let mut fresh: Vec<Para> = Vec::with_capacity(ranges.len());
         // For each new paragraph, the old one of the region it keeps (by
         // index into the region), if the edit left it alone.
@@ -503,19 +585,20 @@ impl Document {
         }
         // Kept paragraphs move their blocks over (the old entry is left
         // empty: it is only compared by `kept` from here on).
+        let mut buf = String::new();
         for (r, k) in ranges.iter().zip(&kept) {
             let analysis = match k {
                 // (Each old paragraph is kept by one new one at most; an
                 // emptied block is redone rather than read.)
                 Some(i) if !region[*i].analysis.is_moved_out() => std::mem::take(&mut region[*i].analysis),
-                _ => prepare(&self.text[r.clone()], &self.lexicon),
+                _ => prepare_from(text, r.clone(), &self.lexicon, &mut buf),
             };
             fresh.push(Para { start: r.start, analysis });
         }
         let region = &*region;
         // Did every paragraph keep its results up to offsets? Then the
         // document-level analysis is the last one shifted.
-        let shift = Shift { at: s, old_end: e, new_len: new_text.len() };
+        let shift = Shift { at: s, old_end: e, new_len };
         // A new paragraph keeps the old one at the same place when `kept`
         // says so (its block was moved over).
         let same_block = |i: usize| kept.get(i) == Some(&Some(i));
@@ -560,35 +643,40 @@ impl Document {
         }));
     }
 
-    /// Replace the whole text (a `String` is taken over without a copy).
-    pub fn set_text(&mut self, text: impl Into<String>) {
-        self.text = text.into();
-        self.reanalyze_all();
+    /// The whole text was replaced: `text` is the new one.
+    pub fn set_text(&mut self, text: &dyn TextSource) {
+        self.reanalyze_all(text);
     }
 
-    /// Change the options; everything is reanalysed.
-    pub fn set_options(&mut self, options: Options) {
+    /// Change the options (`text`: the current text); everything is
+    /// reanalysed when they differ.
+    pub fn set_options(&mut self, text: &dyn TextSource, options: Options) {
         if options != self.options {
             self.lexicon = lexicon_for(&options);
             self.options = options;
-            self.reanalyze_all();
+            self.reanalyze_all(text);
         }
     }
 
-    /// The analysis of the current text (cached until the next edit).
+    /// The analysis of the current text `text` (cached until the next
+    /// edit).
     ///
     /// After edits that changed only offsets, the last analysis shifted;
     /// otherwise the document pass resumed at the first changed paragraph
     /// and the last analysis updated from there (copied first when a caller
-    /// still holds it).
+    /// still holds it). A `text` of another length than the edits lead to
+    /// is analysed from scratch.
     ///
     /// A text of [`super::MAX_LEN`] bytes or more is not analysed: its
     /// analysis is [`too_long_analysis`] (one `text-too-long` finding).
-    pub fn analysis(&mut self) -> Arc<Analysis> {
-        if too_long(self.text.len()) {
+    pub fn analysis(&mut self, text: &dyn TextSource) -> Arc<Analysis> {
+        if text.len() != self.len {
+            self.reanalyze_all(text);
+        }
+        if too_long(self.len) {
             let a = match self.analysis.take() {
                 Some(a) => a,
-                None => Arc::new(too_long_analysis(self.text.len())),
+                None => Arc::new(too_long_analysis(self.len)),
             };
             self.analysis = Some(a.clone());
             return a;
@@ -612,7 +700,7 @@ impl Document {
                 };
                 if ok.is_some() {
                     let am = Arc::make_mut(&mut a);
-                    am.findings = rules::run(&self.text, am, &self.strays);
+                    am.findings = rules::run(text, am, &self.strays);
                     self.analysis = Some(a.clone());
                     return a;
                 }
@@ -637,10 +725,88 @@ impl Document {
             }
         };
         let strays = std::mem::take(&mut self.strays);
-        self.strays = self.pass.run(&self.text, &self.paras, Arc::make_mut(&mut a), strays);
+        self.strays = self.pass.run(text, &self.paras, Arc::make_mut(&mut a), strays);
         self.dirty = false;
         self.analysis = Some(a.clone());
         a
+    }
+}
+
+impl Document {
+    /// A document over `text`. The document keeps its own copy of the
+    /// text: pass a `String` to hand it over without a copy (a `&str` is
+    /// copied).
+    pub fn new(text: impl Into<String>, options: Options) -> Self {
+        let text = text.into();
+        let state = DocumentState::new(&text, options);
+        Document { text, state }
+    }
+
+    /// The current text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Heap bytes of the document pass's resumable state, by part.
+    #[doc(hidden)]
+    pub fn pass_heap_bytes(&self) -> Vec<(&'static str, usize)> {
+        self.state.pass_heap_bytes()
+    }
+
+    /// Heap bytes of the cached per-paragraph results, by part, as
+    /// requested from the allocator, then `blocks` (the number of
+    /// allocations) and `chunks` (the bytes glibc's malloc takes for them:
+    /// 8 bytes of header, rounded up to 16, at least 32 each).
+    #[doc(hidden)]
+    pub fn cache_heap_bytes(&self) -> Vec<(&'static str, usize)> {
+        self.state.cache_heap_bytes()
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &Options {
+        self.state.options()
+    }
+
+    /// Replace the bytes `range` of the current text by `new_text`.
+    ///
+    /// Never fails: a range past the end is clamped to the text, a reversed
+    /// range is swapped, and ends inside a character are moved outward to
+    /// the nearest `char` boundary.
+    pub fn edit(&mut self, range: Range<usize>, new_text: &str) {
+        let len = self.text.len();
+        let mut s = range.start.min(range.end).min(len);
+        let mut e = range.start.max(range.end).min(len);
+        while !self.text.is_char_boundary(s) {
+            s -= 1;
+        }
+        while !self.text.is_char_boundary(e) {
+            e += 1;
+        }
+        if s == e && new_text.is_empty() {
+            return;
+        }
+        self.text.replace_range(s..e, new_text);
+        self.state.edit(&self.text, s..e, new_text.len());
+    }
+
+    /// Replace the whole text (a `String` is taken over without a copy).
+    pub fn set_text(&mut self, text: impl Into<String>) {
+        self.text = text.into();
+        self.state.set_text(&self.text);
+    }
+
+    /// Change the options; everything is reanalysed.
+    pub fn set_options(&mut self, options: Options) {
+        self.state.set_options(&self.text, options);
+    }
+
+    /// The analysis of the current text (cached until the next edit); see
+    /// [`DocumentState::analysis`].
+    ///
+    /// A text of [`super::MAX_LEN`] bytes or more is not analysed: its
+    /// analysis is [`too_long_analysis`] (one `text-too-long` finding).
+    pub fn analysis(&mut self) -> Arc<Analysis> {
+        self.state.analysis(&self.text)
     }
 }
 
@@ -748,7 +914,7 @@ mod tests {
     #[test]
     fn paragraphs_split_on_blank_lines_of_any_space() {
         let mut v = Vec::new();
-        split_paragraphs("a\nb\n\n\u{a0}\r\nc\r\rd", 0, &mut v);
+        split_paragraphs(&"a\nb\n\n\u{a0}\r\nc\r\rd", 0..13, &mut v);
         // `\r` alone ends a line (as in LSP), so `c\r\rd` is two paragraphs.
         assert_eq!(v, vec![0..3, 9..10, 12..13]);
     }

@@ -16,7 +16,9 @@
 //!
 //! Entry points:
 //! - [`analyze`] / [`analyze_with`] for a one-shot analysis;
-//! - [`Document`] for incremental reanalysis after edits.
+//! - [`Document`] for incremental reanalysis after edits;
+//! - [`DocumentState`] for the same over a text the caller keeps (a
+//!   [`TextSource`]; the language server's rope).
 
 use std::ops::Range;
 
@@ -27,11 +29,13 @@ mod marks;
 mod paragraph;
 mod pass;
 pub mod rules;
+mod source;
 mod tokens;
 
-pub use document::Document;
+pub use document::{Document, DocumentState};
 pub use lexicon::{Lexicon, CUE_VERB_LEMMAS};
 pub use rules::{Rule, RuleInput, RULES};
+pub use source::TextSource;
 
 /// A byte offset into the document's text, 32-bit (as rust-analyzer's
 /// `TextSize`): texts up to 4 GiB − 1 (shorter than [`MAX_LEN`]) are

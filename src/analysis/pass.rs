@@ -23,6 +23,7 @@ use super::lexicon::{Gender, PronounClass};
 use super::marks::{self, Family};
 use super::paragraph::How;
 use super::rules;
+use super::source::TextSource;
 use super::{offset, offsets, Analysis, Attribution, Entity, EntityKind, Mention, MentionKind, Method, Quote};
 
 /// Internal index (mention, entity, key entry); `NONE` is no index.
@@ -586,7 +587,7 @@ impl Pass {
     /// begun by [`Pass::start_over`], while later paragraphs are still being
     /// analysed: `paras` holds at least the first `to` final paragraphs.
     /// [`Pass::run`] carries on from there. Does nothing otherwise.
-    pub(super) fn walk_ahead(&mut self, text: &str, paras: &[Para], to: usize) {
+    pub(super) fn walk_ahead(&mut self, text: &dyn TextSource, paras: &[Para], to: usize) {
         let Some(w) = self.walked else { return };
         let to = to.min(paras.len());
         self.walk(text, paras, w..to);
@@ -649,11 +650,13 @@ impl Pass {
     }
 
     /// The coreference walk over paragraphs `range` of `paras`.
-    fn walk(&mut self, text: &str, paras: &[Para], range: std::ops::Range<usize>) {
+    fn walk(&mut self, text: &dyn TextSource, paras: &[Para], range: std::ops::Range<usize>) {
         let (mut events, mut speaking) = (Vec::new(), Vec::new());
+        // A paragraph's text when `text` has to copy it (stored in pieces).
+        let mut buf = String::new();
         for pi in range {
             if let Some(para) = paras.get(pi) {
-                self.walk_paragraph(text, pi, para, &mut events, &mut speaking);
+                self.walk_paragraph(text, &mut buf, pi, para, &mut events, &mut speaking);
             }
         }
     }
@@ -805,15 +808,14 @@ impl Pass {
 
     /// Coreference for one name mention of paragraph `p`; returns the
     /// mention id.
-    fn name(&mut self, text: &str, base: usize, para: &str, n: &NameView<'_>, speaks: bool, p: u32) -> usize {
+    /// (`para`: the paragraph's text, which starts at document offset
+    /// `base`.)
+    fn name(&mut self, base: usize, para: &str, n: &NameView<'_>, speaks: bool, p: u32) -> usize {
         let range = base + n.range().start..base + n.range().end;
-        let full_text = KeyRef { hash: n.full_hash(), text: n.full_text(text, base).unwrap_or(&text[range.clone()]) };
-        let last = KeyRef { hash: n.last_hash(), text: &text[base + n.last().start..base + n.last().end] };
+        let full_text = KeyRef { hash: n.full_hash(), text: n.full_text(para, 0).or_else(|| para.get(n.range())).unwrap_or("") };
+        let last = KeyRef { hash: n.last_hash(), text: para.get(n.last()).unwrap_or("") };
         // Needed by one-word names and new two-word names only.
-        let first = || {
-            let f = n.first();
-            KeyRef { hash: n.first_hash(), text: &text[base + f.start..base + f.end] }
-        };
+        let first = || KeyRef { hash: n.first_hash(), text: para.get(n.first()).unwrap_or("") };
         let m = self.mentions.len();
         let kind = if n.org() {
             EntityKind::Organization
@@ -935,7 +937,7 @@ impl Pass {
     }
 
     /// The coreference walk over paragraph `pi`.
-    fn walk_paragraph(&mut self, text: &str, pi: usize, para: &Para, events: &mut Vec<(usize, bool, usize)>, speaking: &mut Vec<bool>) {
+    fn walk_paragraph(&mut self, text: &dyn TextSource, buf: &mut String, pi: usize, para: &Para, events: &mut Vec<(usize, bool, usize)>, speaking: &mut Vec<bool>) {
         let p = u32::try_from(pi).unwrap_or(u32::MAX);
         self.marks.push(Mark {
             mentions: id(self.mentions.len()),
@@ -951,7 +953,7 @@ impl Pass {
             return;
         }
         let base = para.start;
-        let para_text = text.get(base..base + pa.len()).unwrap_or("");
+        let para_text = text.read(base..base + pa.len(), buf);
         let mut names = std::mem::take(&mut self.names);
         names.clear();
         names.resize(n_names, NONE);
@@ -1009,7 +1011,7 @@ impl Pass {
             };
             let (_, is_source, i) = next;
             if !is_source {
-                let m = self.name(text, base, para_text, &pa.name(i), speaking[i], p);
+                let m = self.name(base, para_text, &pa.name(i), speaking[i], p);
                 names[i] = id(m);
                 continue;
             }
@@ -1235,7 +1237,7 @@ impl Pass {
     /// moved them). Returns them for the current text, for the rules.
     pub(super) fn run(
         &mut self,
-        text: &str,
+        text: &dyn TextSource,
         paras: &[Para],
         a: &mut Analysis,
         strays: Vec<(usize, char)>,
@@ -1377,7 +1379,7 @@ impl Pass {
     #[allow(clippy::too_many_arguments)] // the run's parts, each used once
     fn update(
         &self,
-        text: &str,
+        text: &dyn TextSource,
         paras: &[Para],
         a: &mut Analysis,
         cuts: Cuts,

@@ -44,7 +44,7 @@ use tracing::{debug, error, warn};
 
 use super::memory;
 use super::position::{self, Encoding};
-use crate::analysis::{Analysis, Document, Finding};
+use crate::analysis::{Analysis, DocumentState, Finding};
 use crate::article::{self, Format};
 use crate::markdown;
 use crate::settings::Settings;
@@ -191,13 +191,70 @@ pub enum ChangeError {
     },
 }
 
-/// One edit for the worker, in byte offsets of the text before it.
-#[derive(Debug)]
+/// One edit for the worker, in byte offsets of the text before it (the
+/// new text itself is in the rope).
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Edit {
-    /// Replace these bytes (on `char` boundaries) by this text.
-    Splice(Range<usize>, String),
-    /// Replace the whole text.
-    Replace(String),
+    /// These bytes (on `char` boundaries) were replaced by this many.
+    Splice(Range<usize>, usize),
+    /// The whole text was replaced.
+    Replace,
+}
+
+/// The edits a worker's core document has not seen yet, merged: the core
+/// redoes the paragraphs around one span, read from the rope after all of
+/// them (the text between the edits is not kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Pending {
+    /// No edit.
+    #[default]
+    None,
+    /// The bytes `start..old_end` of the text the core saw became
+    /// `start..new_end` of the current text: one edit covering every
+    /// edit since.
+    Span {
+        start: usize,
+        old_end: usize,
+        new_end: usize,
+    },
+    /// The whole text was replaced (or the merged edits cannot be
+    /// trusted): analyse it all again.
+    All,
+}
+
+impl Pending {
+    /// Add `edit` (in offsets of the text after the edits so far).
+    fn add(&mut self, edit: &Edit) {
+        *self = match (*self, edit) {
+            (_, Edit::Replace) | (Pending::All, _) => Pending::All,
+            (Pending::None, Edit::Splice(r, new_len)) => Pending::Span {
+                start: r.start,
+                old_end: r.end,
+                new_end: r.start + new_len,
+            },
+            (
+                Pending::Span {
+                    start,
+                    old_end,
+                    new_end,
+                },
+                Edit::Splice(r, new_len),
+            ) => {
+                // The union of the merged span (`start..new_end` now) and
+                // this edit's `r`; its end taken back to the text the core
+                // saw, and on to the text after this edit.
+                let end = new_end.max(r.end);
+                match (end - new_end).checked_add(old_end) {
+                    Some(old) if r.start <= r.end => Pending::Span {
+                        start: start.min(r.start),
+                        old_end: old,
+                        new_end: end + new_len - (r.end - r.start),
+                    },
+                    _ => Pending::All,
+                }
+            }
+        };
+    }
 }
 
 /// One message to a worker.
@@ -299,7 +356,7 @@ impl Documents {
             settings,
             jobs: rx,
             snapshots: tx,
-            pending: Vec::new(),
+            pending: Pending::None,
             options_changed: false,
             sink: self.sink.clone(),
             closing: self.closing.clone(),
@@ -358,7 +415,7 @@ impl Documents {
             match change.range {
                 None => {
                     doc.rope = Rope::from_str(&change.text);
-                    edits.push(Edit::Replace(change.text));
+                    edits.push(Edit::Replace);
                     logged = None;
                 }
                 Some(range) => {
@@ -371,7 +428,7 @@ impl Documents {
                     let end = doc.rope.byte_to_char(bytes.end);
                     doc.rope.remove(start..end);
                     doc.rope.insert(start, &change.text);
-                    edits.push(Edit::Splice(bytes, change.text));
+                    edits.push(Edit::Splice(bytes, change.text.len()));
                 }
             }
         }
@@ -528,9 +585,10 @@ struct Worker {
     rope: Rope,
     format: Format,
     settings: Arc<Settings>,
-    /// Edits received since the core document last saw the text (plain
-    /// text only; a Markdown document's prose is redone from `rope`).
-    pending: Vec<Edit>,
+    /// Edits received since the core document last saw the text, merged
+    /// (plain text only; a Markdown document's prose is redone from
+    /// `rope`).
+    pending: Pending,
     /// The settings changed since the core document last saw them.
     options_changed: bool,
     jobs: mpsc::UnboundedReceiver<Job>,
@@ -547,9 +605,9 @@ impl Worker {
         if let Some(previous) = previous {
             let _ = previous.await;
         }
-        // The core document is built on the core thread by the first
+        // The core's state is built on the core thread by the first
         // analysis (`None`: build it from `self.rope`).
-        let mut doc: Option<Document> = None;
+        let mut doc: Option<Core> = None;
         let core = CoreThread::start();
         'work: loop {
             // Take everything queued, then analyse once.
@@ -621,7 +679,9 @@ impl Worker {
                 self.version = version;
                 self.rope = rope;
                 if self.format == Format::Text {
-                    self.pending.extend(edits);
+                    for edit in &edits {
+                        self.pending.add(edit);
+                    }
                 }
             }
             Job::Settings(settings) => {
@@ -632,25 +692,35 @@ impl Worker {
     }
 }
 
-/// What one analysis round needs: the core document (`None`: build it from
+/// The core's side of one document: its analysis state (which reads the
+/// text from the rope, or for Markdown from the prose, and keeps no copy
+/// of it) and, for Markdown, the prose it was last given.
+struct Core {
+    state: DocumentState,
+    /// The prose of a Markdown document as of `state` (shared with the
+    /// snapshots); `None` for plain text, whose text is the rope.
+    prose: Option<Arc<String>>,
+}
+
+/// What one analysis round needs: the core's state (`None`: build it from
 /// `rope`), the edits and settings it has not seen yet, and the text they
 /// lead to.
 struct Work {
-    doc: Option<Document>,
-    edits: Vec<Edit>,
+    doc: Option<Core>,
+    edits: Pending,
     options_changed: bool,
     rope: Rope,
     format: Format,
     settings: Arc<Settings>,
 }
 
-/// Bring the core document's text to `new` with one edit covering the
-/// bytes that differ ([`article::changed_span`]), so the core redoes only
-/// the paragraphs around the change.
-fn sync_text(doc: &mut Document, new: &str) {
-    if let Some((old, fresh)) = article::changed_span(doc.text(), new) {
-        let replacement = new[fresh].to_string();
-        doc.edit(old, &replacement);
+/// Bring the core's state up to date with the prose `new` of a Markdown
+/// document, from the prose `old` it was last given: one edit covering
+/// the bytes that differ ([`article::changed_span`]), so that the core
+/// redoes only the paragraphs around the change.
+fn sync_prose(state: &mut DocumentState, old: &str, new: &str) {
+    if let Some((old, fresh)) = article::changed_span(old, new) {
+        state.edit(&new, old, fresh.len());
     }
 }
 
@@ -703,27 +773,29 @@ impl CoreThread {
     }
 }
 
-/// Run the core on the document's core thread: bring the core document up to date
-/// (build it when there is none, apply new settings and the pending edits,
-/// for Markdown sync it with the prose mask of `rope`), analyse it and apply
-/// the settings and silenced regions to the findings ([`article::report`]).
-/// Returns the document, the analysis, the reported findings when they
-/// differ from the analysis' ([`Snapshot::reported`]), the prose mask
-/// (Markdown) and the silenced regions.
-///
-/// The core does not panic by contract; if it does anyway, the panic is
-/// logged, an empty analysis stands in for this version, and the document
-/// comes back `None`, so the next round rebuilds it from the full text.
-async fn analyse(
-    work: Work,
-    core: &CoreThread,
-) -> (
-    Option<Document>,
+/// The result of one analysis round: the core's state, the analysis, the
+/// reported findings when they differ from the analysis'
+/// ([`Snapshot::reported`]), the prose (Markdown) and the silenced
+/// regions.
+type Round = (
+    Option<Core>,
     Arc<Analysis>,
     Option<Vec<Finding>>,
     Option<Arc<String>>,
     Vec<Range<usize>>,
-) {
+);
+
+/// Run the core on the document's core thread: bring its state up to date
+/// (build it when there is none; apply the pending edits, then new
+/// settings; for Markdown, sync it with the prose mask of `rope`), analyse
+/// and apply the settings and silenced regions to the findings
+/// ([`article::report`]). The core reads the text from `rope` (plain text)
+/// or the prose (Markdown): no copy of the document is made for it.
+///
+/// The core does not panic by contract; if it does anyway, the panic is
+/// logged, an empty analysis stands in for this version, and the state
+/// comes back `None`, so the next round rebuilds it from the full text.
+async fn analyse(work: Work, core: &CoreThread) -> Round {
     let joined = core.run(move || {
         let Work {
             doc,
@@ -734,53 +806,63 @@ async fn analyse(
             settings,
         } = work;
         std::panic::catch_unwind(AssertUnwindSafe(move || {
-            let mut doc = match doc {
-                Some(mut doc) => {
-                    if options_changed {
-                        doc.set_options(settings.options());
-                    }
-                    for edit in edits {
-                        match edit {
-                            Edit::Splice(range, text) => doc.edit(range, &text),
-                            Edit::Replace(text) => doc.set_text(text),
-                        }
-                    }
-                    doc
-                }
-                None => {
-                    let text = match format {
-                        Format::Text => rope.to_string(),
-                        Format::Markdown => String::new(),
-                    };
-                    // Handed over: the core keeps this string, no copy.
-                    Document::new(text, settings.options())
-                }
-            };
-            let (prose, silenced) = match format {
+            let (mut state, prose, silenced) = match format {
                 Format::Text => {
-                    // The core's text and the rope must agree (checked in
-                    // full for texts up to 1 MB in debug builds).
-                    debug_assert!(
-                        if rope.len_bytes() <= 1 << 20 {
-                            rope == doc.text()
-                        } else {
-                            rope.len_bytes() == doc.text().len()
-                        },
-                        "core text and rope disagree"
-                    );
-                    (None, Vec::new())
+                    let state = match doc {
+                        Some(Core { mut state, .. }) => {
+                            match edits {
+                                Pending::None => {}
+                                Pending::Span {
+                                    start,
+                                    old_end,
+                                    new_end,
+                                } => state.edit(&rope, start..old_end, new_end - start),
+                                Pending::All => state.set_text(&rope),
+                            }
+                            if options_changed {
+                                state.set_options(&rope, settings.options());
+                            }
+                            state
+                        }
+                        None => DocumentState::new(&rope, settings.options()),
+                    };
+                    // The merged edits lead to the rope's text.
+                    debug_assert_eq!(state.len(), rope.len_bytes(), "core and rope disagree");
+                    #[cfg(test)]
+                    tests::panic_hook(&rope.to_string());
+                    (state, None, Vec::new())
                 }
                 Format::Markdown => {
                     let m = markdown::mask(&rope.to_string());
-                    sync_text(&mut doc, &m.text);
-                    (Some(Arc::new(m.text)), m.silenced)
+                    let prose = Arc::new(m.text);
+                    let state = match doc {
+                        Some(Core {
+                            mut state,
+                            prose: Some(old),
+                        }) => {
+                            sync_prose(&mut state, &old, &prose);
+                            if options_changed {
+                                state.set_options(&*prose, settings.options());
+                            }
+                            state
+                        }
+                        _ => DocumentState::new(&*prose, settings.options()),
+                    };
+                    #[cfg(test)]
+                    tests::panic_hook(&prose);
+                    (state, Some(prose), m.silenced)
                 }
             };
-            #[cfg(test)]
-            tests::panic_hook(doc.text());
-            let analysis = doc.analysis();
+            let analysis = match &prose {
+                Some(p) => state.analysis(&**p),
+                None => state.analysis(&rope),
+            };
             let findings = article::report(&analysis.findings, &silenced, &settings);
             let reported = (findings != analysis.findings).then_some(findings);
+            let doc = Core {
+                state,
+                prose: prose.clone(),
+            };
             (doc, analysis, reported, prose, silenced)
         }))
     })
@@ -970,6 +1052,38 @@ mod tests {
         assert_eq!(versions.last(), Some(&200));
     }
 
+    /// Changes far apart that reach the worker together are merged into
+    /// one edit covering them (`Pending`): the analysis still equals a
+    /// fresh one of the final text, and the rope is the only copy the
+    /// core reads.
+    #[tokio::test]
+    async fn changes_far_apart_merged_equal_a_fresh_analysis() {
+        let (sink, _) = sink();
+        let docs = Documents::new(sink);
+        let u = uri("file:///m.txt");
+        let text = "“One,” said Ann Lee.\n\nBob Roe met her.\n\n“Two,” Lee wrote.\n\n“Three,” Roe said.\n";
+        docs.open(u.clone(), 1, text.into());
+        snapshot_of(&docs, &u, 1).await;
+        // Sent without an await in between: the worker takes all three.
+        docs.change(&u, 2, vec![change(6, 9, 6, 12, "Rowe")], Encoding::Utf16)
+            .unwrap();
+        docs.change(&u, 3, vec![change(0, 12, 0, 19, "Ann Smith")], Encoding::Utf16)
+            .unwrap();
+        docs.change(&u, 4, vec![change(4, 7, 4, 10, "Smith"), change(2, 0, 2, 0, "Ann ")], Encoding::Utf16)
+            .unwrap();
+        let snap = snapshot_of(&docs, &u, 4).await;
+        let want = "“One,” said Ann Smith.\n\nAnn Bob Roe met her.\n\n“Two,” Smith wrote.\n\n“Three,” Rowe said.\n";
+        assert_eq!(snap.rope.to_string(), want);
+        assert_eq!(*snap.analysis, crate::analysis::analyze(want));
+        let speakers: Vec<_> = (0..3)
+            .map(|q| snap.analysis.speaker(q).map(|e| e.name.clone()))
+            .collect();
+        assert_eq!(
+            speakers,
+            [Some("Ann Smith".to_string()), Some("Ann Smith".to_string()), Some("Rowe".to_string())]
+        );
+    }
+
     /// LSP position of byte `offset` in `text`, computed without ropey.
     fn model_position(text: &str, offset: usize, utf8: bool) -> Position {
         let before = &text[..offset];
@@ -1147,16 +1261,43 @@ mod tests {
     }
 
     #[test]
-    fn sync_text_edits_only_what_differs() {
-        let mut doc = Document::new("“Ab,” she said.\n\nCafé “x”.", Default::default());
-        sync_text(&mut doc, "“Ab,” she said.\n\nCafè “x”.");
-        assert_eq!(doc.text(), "“Ab,” she said.\n\nCafè “x”.");
-        sync_text(&mut doc, "");
-        assert_eq!(doc.text(), "");
-        sync_text(&mut doc, "“😀”");
-        assert_eq!(doc.text(), "“😀”");
-        sync_text(&mut doc, "“😃”");
-        assert_eq!(doc.text(), "“😃”");
+    fn sync_prose_edits_only_what_differs() {
+        let texts = [
+            "“Ab,” she said.\n\nCafé “x”.",
+            "“Ab,” she said.\n\nCafè “x”.",
+            "",
+            "“😀”",
+            "“😃”",
+            "“Ab,” Ann Lee said.\n\n“Cd,” Lee said.",
+        ];
+        let mut old = texts[0].to_string();
+        let mut state = DocumentState::new(&old, Default::default());
+        for new in &texts[1..] {
+            let new = new.to_string();
+            sync_prose(&mut state, &old, &new);
+            assert_eq!(state.len(), new.len());
+            assert_eq!(*state.analysis(&new), crate::analysis::analyze(&new), "{new:?}");
+            old = new;
+        }
+        assert_eq!(state.analysis(&old).speaker(1).map(|e| e.name.as_str()), Some("Ann Lee"));
+    }
+
+    #[test]
+    fn pending_edits_merge_into_one_covering_span() {
+        let mut p = Pending::None;
+        // "abcdef": "cd" → "XYZ" gives "abXYZef"; then "e" → "" gives
+        // "abXYZf"; then "a" → "Q" gives "QbXYZf".
+        p.add(&Edit::Splice(2..4, 3));
+        assert_eq!(p, Pending::Span { start: 2, old_end: 4, new_end: 5 });
+        p.add(&Edit::Splice(5..6, 0));
+        assert_eq!(p, Pending::Span { start: 2, old_end: 5, new_end: 5 });
+        p.add(&Edit::Splice(0..1, 1));
+        assert_eq!(p, Pending::Span { start: 0, old_end: 5, new_end: 5 });
+        // "abcdef"[0..5] = "abcde" became "QbXYZ": the same length.
+        p.add(&Edit::Replace);
+        assert_eq!(p, Pending::All);
+        p.add(&Edit::Splice(0..0, 1));
+        assert_eq!(p, Pending::All);
     }
 
     #[tokio::test]

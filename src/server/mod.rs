@@ -12,6 +12,7 @@
 //! - [`hover`], [`navigation`], [`outline`], [`diagnostics`],
 //!   [`code_actions`]: the features, as plain functions of a
 //!   [`documents::Snapshot`];
+//! - [`rope_text`]: the rope as the core reads it (no second copy);
 //! - [`memory`]: freed memory back to the system after a big document;
 //! - [`config`]: settings (`sayso.toml`, the editor's), cached.
 //!
@@ -28,6 +29,7 @@ pub mod memory;
 pub mod navigation;
 pub mod outline;
 pub mod position;
+pub mod rope_text;
 pub mod transport;
 
 #[cfg(test)]

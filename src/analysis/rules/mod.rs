@@ -18,12 +18,12 @@ pub use mismatched::MismatchedQuote;
 pub use unattributed::UnattributedQuote;
 pub use unclosed::UnclosedQuote;
 
-use super::{Analysis, Finding, QuoteId, Severity};
+use super::{Analysis, Finding, QuoteId, Severity, TextSource};
 
 /// What a rule sees.
 pub struct RuleInput<'a> {
-    /// The document text.
-    pub text: &'a str,
+    /// The document text (read a range with [`TextSource::read`]).
+    pub text: &'a dyn TextSource,
     /// The analysis, findings not yet filled in.
     pub analysis: &'a Analysis,
     /// Closing double marks that close nothing, to check: `(byte offset,
@@ -52,7 +52,7 @@ pub trait Rule: Sync {
 pub static RULES: &[&dyn Rule] = &[&UnattributedQuote, &UnclosedQuote, &MismatchedQuote];
 
 /// Run every rule; findings sorted by position.
-pub(crate) fn run(text: &str, analysis: &Analysis, stray_closers: &[(usize, char)]) -> Vec<Finding> {
+pub(crate) fn run(text: &dyn TextSource, analysis: &Analysis, stray_closers: &[(usize, char)]) -> Vec<Finding> {
     let mut out = Vec::new();
     run_from(text, analysis, stray_closers, 0, &mut out);
     out
@@ -66,7 +66,7 @@ pub(crate) fn run(text: &str, analysis: &Analysis, stray_closers: &[(usize, char
 /// given, all of which lie before the first quotation and stray closer
 /// checked (the caller cuts at a paragraph start), so that `out` ends up
 /// equal to a run over everything.
-pub(crate) fn run_from(text: &str, analysis: &Analysis, stray_closers: &[(usize, char)], first_quote: QuoteId, out: &mut Vec<Finding>) {
+pub(crate) fn run_from(text: &dyn TextSource, analysis: &Analysis, stray_closers: &[(usize, char)], first_quote: QuoteId, out: &mut Vec<Finding>) {
     let input = RuleInput { text, analysis, stray_closers, first_quote };
     let kept = out.len();
     for r in RULES {
@@ -98,7 +98,7 @@ mod tests {
                     “Still nothing.”\n";
         let a = analyze(text);
         let strays = strays(&a, text);
-        let whole = run(text, &a, &strays);
+        let whole = run(&text, &a, &strays);
         assert_eq!(whole, a.findings);
         assert_eq!(whole.len(), 6, "{whole:#?}");
         for p in &a.paragraphs {
@@ -109,7 +109,7 @@ mod tests {
                 .cloned()
                 .collect();
             let first_stray = strays.partition_point(|&(o, _)| o < p.start as usize);
-            run_from(text, &a, &strays[first_stray..], first_quote, &mut out);
+            run_from(&text, &a, &strays[first_stray..], first_quote, &mut out);
             assert_eq!(out, whole, "cut at the paragraph at {}", p.start);
         }
     }
