@@ -35,7 +35,7 @@ mod tokens;
 pub use document::{Document, DocumentState};
 pub use lexicon::{Lexicon, CUE_VERB_LEMMAS};
 pub use rules::{Rule, RuleInput, RULES};
-pub use source::TextSource;
+pub use source::{Sweep, TextSource};
 
 /// A byte offset into the document's text, 32-bit (as rust-analyzer's
 /// `TextSize`): texts up to 4 GiB − 1 (shorter than [`MAX_LEN`]) are

@@ -23,7 +23,7 @@ use super::lexicon::{Gender, PronounClass};
 use super::marks::{self, Family};
 use super::paragraph::How;
 use super::rules;
-use super::source::TextSource;
+use super::source::{Sweep, TextSource};
 use super::{offset, offsets, Analysis, Attribution, Entity, EntityKind, Mention, MentionKind, Method, Quote};
 
 /// Internal index (mention, entity, key entry); `NONE` is no index.
@@ -652,11 +652,11 @@ impl Pass {
     /// The coreference walk over paragraphs `range` of `paras`.
     fn walk(&mut self, text: &dyn TextSource, paras: &[Para], range: std::ops::Range<usize>) {
         let (mut events, mut speaking) = (Vec::new(), Vec::new());
-        // A paragraph's text when `text` has to copy it (stored in pieces).
-        let mut buf = String::new();
+        // The paragraphs' texts, read in order ([`TextSource::sweep`]).
+        let mut sweep = text.sweep();
         for pi in range {
             if let Some(para) = paras.get(pi) {
-                self.walk_paragraph(text, &mut buf, pi, para, &mut events, &mut speaking);
+                self.walk_paragraph(&mut *sweep, pi, para, &mut events, &mut speaking);
             }
         }
     }
@@ -936,8 +936,9 @@ impl Pass {
         })
     }
 
-    /// The coreference walk over paragraph `pi`.
-    fn walk_paragraph(&mut self, text: &dyn TextSource, buf: &mut String, pi: usize, para: &Para, events: &mut Vec<(usize, bool, usize)>, speaking: &mut Vec<bool>) {
+    /// The coreference walk over paragraph `pi` (its text read from
+    /// `sweep`).
+    fn walk_paragraph(&mut self, sweep: &mut dyn Sweep, pi: usize, para: &Para, events: &mut Vec<(usize, bool, usize)>, speaking: &mut Vec<bool>) {
         let p = u32::try_from(pi).unwrap_or(u32::MAX);
         self.marks.push(Mark {
             mentions: id(self.mentions.len()),
@@ -953,7 +954,7 @@ impl Pass {
             return;
         }
         let base = para.start;
-        let para_text = text.read(base..base + pa.len(), buf);
+        let para_text = sweep.read(base..base + pa.len());
         let mut names = std::mem::take(&mut self.names);
         names.clear();
         names.resize(n_names, NONE);

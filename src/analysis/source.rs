@@ -38,6 +38,45 @@ pub trait TextSource: Sync {
     /// cut is the implementation's: a `\r\n` may be split between two
     /// pieces.
     fn pieces(&self, range: Range<usize>, f: &mut dyn FnMut(&str));
+
+    /// A reader of ranges in document order ([`Sweep`]): a text in pieces
+    /// can then read each range from where the last one was, rather than
+    /// look up where it starts (the document pass reads every paragraph
+    /// after an edit this way). The default reads each range on its own.
+    fn sweep(&self) -> Box<dyn Sweep + '_> {
+        Box::new(EachOnItsOwn { text: self, buf: String::new() })
+    }
+}
+
+/// Reads ranges of a text in document order ([`TextSource::sweep`]).
+pub trait Sweep {
+    /// The bytes `range` as [`TextSource::read`] gives them (empty when it
+    /// is not a range of `char` boundaries). Each range starts at or after
+    /// the start of the one before; one that does not is still read right,
+    /// only more slowly.
+    fn read(&mut self, range: Range<usize>) -> &str;
+}
+
+/// [`TextSource::sweep`] by default: each range read on its own.
+struct EachOnItsOwn<'a, T: ?Sized> {
+    text: &'a T,
+    buf: String,
+}
+
+impl<T: TextSource + ?Sized> Sweep for EachOnItsOwn<'_, T> {
+    fn read(&mut self, range: Range<usize>) -> &str {
+        self.text.read(range, &mut self.buf)
+    }
+}
+
+/// The sweep of a text in one piece: slices of it.
+struct Whole<'a>(&'a str);
+
+impl Sweep for Whole<'_> {
+    #[inline]
+    fn read(&mut self, range: Range<usize>) -> &str {
+        self.0.get(range).unwrap_or("")
+    }
 }
 
 impl TextSource for str {
@@ -55,6 +94,10 @@ impl TextSource for str {
             f(s);
         }
     }
+
+    fn sweep(&self) -> Box<dyn Sweep + '_> {
+        Box::new(Whole(self))
+    }
 }
 
 impl TextSource for String {
@@ -70,6 +113,10 @@ impl TextSource for String {
     fn pieces(&self, range: Range<usize>, f: &mut dyn FnMut(&str)) {
         self.as_str().pieces(range, f);
     }
+
+    fn sweep(&self) -> Box<dyn Sweep + '_> {
+        Box::new(Whole(self))
+    }
 }
 
 impl TextSource for &str {
@@ -84,6 +131,10 @@ impl TextSource for &str {
 
     fn pieces(&self, range: Range<usize>, f: &mut dyn FnMut(&str)) {
         (**self).pieces(range, f);
+    }
+
+    fn sweep(&self) -> Box<dyn Sweep + '_> {
+        Box::new(Whole(self))
     }
 }
 

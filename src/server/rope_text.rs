@@ -10,9 +10,10 @@
 
 use std::ops::Range;
 
+use ropey::iter::Chunks;
 use ropey::Rope;
 
-use crate::analysis::TextSource;
+use crate::analysis::{Sweep, TextSource};
 
 /// Is `offset` a `char` boundary of `rope` (its length included)? False
 /// past the end.
@@ -63,6 +64,10 @@ impl TextSource for Rope {
         buf
     }
 
+    fn sweep(&self) -> Box<dyn Sweep + '_> {
+        Box::new(RopeSweep { rope: self, at: None, buf: String::new() })
+    }
+
     fn pieces(&self, range: Range<usize>, f: &mut dyn FnMut(&str)) {
         if range.start >= range.end
             || range.end > self.len_bytes()
@@ -87,6 +92,77 @@ impl TextSource for Rope {
         }
     }
 }
+
+/// A sweep over a rope ([`TextSource::sweep`]): where the last read
+/// ended, so that the next read walks on through the chunks from there.
+struct RopeSweep<'a> {
+    rope: &'a Rope,
+    /// A chunk, its start, and the chunks after it.
+    at: Option<(&'a str, usize, Chunks<'a>)>,
+    /// A range across chunks, copied.
+    buf: String,
+}
+
+impl Sweep for RopeSweep<'_> {
+    fn read(&mut self, range: Range<usize>) -> &str {
+        let r = range;
+        if r.start >= r.end || r.end > self.rope.len_bytes() {
+            return "";
+        }
+        let near = self
+            .at
+            .as_ref()
+            .is_some_and(|(c, at, _)| *at <= r.start && r.start < at + c.len() + SWEEP);
+        if !near {
+            // (`r.start < len`: in bounds.)
+            let (mut chunks, at, _, _) = self.rope.chunks_at_byte(r.start);
+            let chunk = chunks.next().unwrap_or("");
+            self.at = Some((chunk, at, chunks));
+        }
+        let Some((chunk, at, chunks)) = self.at.as_mut() else {
+            return "";
+        };
+        // On to the chunk that holds the start.
+        while r.start >= *at + chunk.len() {
+            let Some(next) = chunks.next() else { break };
+            *at += chunk.len();
+            *chunk = next;
+        }
+        if r.end <= *at + chunk.len() {
+            return chunk.get(r.start - *at..r.end - *at).unwrap_or("");
+        }
+        // Across chunks: copied.
+        self.buf.clear();
+        let mut ok = match chunk.get(r.start.saturating_sub(*at)..) {
+            Some(piece) if r.start >= *at => {
+                self.buf.push_str(piece);
+                true
+            }
+            _ => false,
+        };
+        while ok && *at + chunk.len() < r.end {
+            let Some(next) = chunks.next() else {
+                ok = false;
+                break;
+            };
+            *at += chunk.len();
+            *chunk = next;
+            match chunk.get(..(r.end - *at).min(chunk.len())) {
+                Some(piece) => self.buf.push_str(piece),
+                None => ok = false,
+            }
+        }
+        if !ok {
+            self.buf.clear();
+        }
+        &self.buf
+    }
+}
+
+/// How far ahead (bytes) [`RopeSweep`] walks the rope's chunks
+/// in order rather than looking up a range's start from the root: 8 KiB,
+/// about eight chunks, each step far cheaper than a descent.
+const SWEEP: usize = 8 << 10;
 
 #[cfg(test)]
 mod tests {
@@ -115,6 +191,27 @@ mod tests {
                 let mut got = String::new();
                 rope.pieces(s..e, &mut |p| got.push_str(p));
                 assert_eq!(got, want, "{s}..{e}");
+            }
+        }
+    }
+
+    /// Sweeps over ordered ranges (near and far apart, inside a chunk and
+    /// across several, empty, bad, one going back) read as the string does.
+    #[test]
+    fn a_sweep_reads_as_the_string_does() {
+        let text = long_text().repeat(4);
+        let rope = Rope::from_str(&text);
+        for step in [1usize, 7, 90, 400, 1500, 9000, 20_000] {
+            for width in [0usize, 1, 5, 300, 2500] {
+                let ranges: Vec<Range<usize>> = (0..text.len())
+                    .step_by(step + width)
+                    .map(|s| s..(s + width).min(text.len() + 1))
+                    .chain([text.len()..text.len(), Range { start: 3, end: 1 }, 2..600])
+                    .collect();
+                let mut sweep = rope.sweep();
+                let got: Vec<String> = ranges.iter().map(|r| sweep.read(r.clone()).to_string()).collect();
+                let want: Vec<String> = ranges.iter().map(|r| text.get(r.clone()).unwrap_or("").to_string()).collect();
+                assert_eq!(got, want, "step {step} width {width}");
             }
         }
     }
