@@ -2,11 +2,14 @@
 //!
 //! Each open document lives in a [`DashMap`] keyed by URI, holding its
 //! [`Rope`], its version, and a channel to the document's *worker*. The
-//! worker is one tokio task per open document that owns the core
-//! [`Document`] (the incremental analysis cache), applies the edits it is
-//! sent in order, runs the analysis on a thread of its own (a [`CoreThread`],
-//! so a long analysis never blocks the executor), and publishes each result
-//! as an `Arc<`[`Snapshot`]`>`.
+//! worker is one tokio task per open document that owns the core's
+//! [`DocumentState`] (the incremental analysis cache, which reads the text
+//! from the rope and keeps no copy of it: see [`super::rope_text`]), takes
+//! the edits it is sent in order (merged into one covering edit,
+//! `Pending`, when several come in during an analysis), runs the
+//! analysis on a thread of its own (a [`CoreThread`], so a long analysis
+//! never blocks the executor), and publishes each result as an
+//! `Arc<`[`Snapshot`]`>`.
 //!
 //! Ordering and versions:
 //! - [`Documents::change`] is synchronous: it applies all edits of one
@@ -18,12 +21,12 @@
 //! - The worker drains every queued change before analysing, and drops a
 //!   result when newer changes arrived while it ran (an outdated version is
 //!   never published).
-//! - All work of the core (building the [`Document`], applying edits, which
+//! - All work of the core (building the [`DocumentState`], applying edits, which
 //!   re-analyses the touched paragraphs, new options, the analysis itself)
 //!   runs on the document's core thread inside `catch_unwind`: a slow paragraph never
 //!   holds an executor thread, and if the core panics (it must not, but) the
 //!   document stays open, an empty analysis is published for that version
-//!   and the next change rebuilds the core document from the full text.
+//!   and the next change rebuilds the core's state from the full text.
 //! - [`Documents::snapshot`] waits for the analysis of (at least) the
 //!   version the document had when it was called, so an answer always
 //!   matches the text the client sent before the request.
@@ -58,7 +61,7 @@ pub struct Snapshot {
     /// The text of that version (a cheap copy-on-write clone of the buffer).
     pub rope: Rope,
     /// The core's analysis of `rope` (of its prose, for Markdown), shared
-    /// with the core document. Its `findings` are the core's: what is
+    /// with the core's state. Its `findings` are the core's: what is
     /// reported is [`Snapshot::findings`].
     pub analysis: Arc<Analysis>,
     /// The findings as reported when they differ from the core's (rule
@@ -201,7 +204,7 @@ enum Edit {
     Replace,
 }
 
-/// The edits a worker's core document has not seen yet, merged: the core
+/// The edits the core's state of a worker has not seen yet, merged: the core
 /// redoes the paragraphs around one span, read from the rope after all of
 /// them (the text between the edits is not kept).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -585,11 +588,11 @@ struct Worker {
     rope: Rope,
     format: Format,
     settings: Arc<Settings>,
-    /// Edits received since the core document last saw the text, merged
+    /// Edits received since the core's state last saw the text, merged
     /// (plain text only; a Markdown document's prose is redone from
     /// `rope`).
     pending: Pending,
-    /// The settings changed since the core document last saw them.
+    /// The settings changed since the core's state last saw them.
     options_changed: bool,
     jobs: mpsc::UnboundedReceiver<Job>,
     snapshots: watch::Sender<Option<Arc<Snapshot>>>,
