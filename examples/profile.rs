@@ -4,6 +4,7 @@
 //! `profile name MB [KEYS]` the same inside a speaker's name;
 //! `profile rope-name MB [KEYS]` the same with the text in a rope that the
 //! core reads (`DocumentState`, as the language server keeps a document).
+//! `PROFILE_TEXT=FILE` profiles that text instead of the corpus.
 
 #[path = "../benches/corpus.rs"]
 mod corpus;
@@ -43,7 +44,10 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(if mode == "full" { 3 } else { 100 });
     let base = corpus::reference();
-    let text = if mb == 0 {
+    // `PROFILE_TEXT=FILE`: that text instead of the corpus (MB ignored).
+    let text = if let Some(file) = std::env::var_os("PROFILE_TEXT") {
+        std::fs::read_to_string(file).expect("PROFILE_TEXT: a UTF-8 text file")
+    } else if mb == 0 {
         base.text.clone()
     } else {
         corpus::sized(&base.text, mb * 1_000_000)

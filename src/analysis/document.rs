@@ -167,6 +167,9 @@ pub struct DocumentState {
     dirty: bool,
     /// The resumable document pass.
     pass: Pass,
+    /// Paragraphs analysed since the state was made (for tests and
+    /// profiles: an edit should analyse only those around it).
+    analysed: u64,
 }
 
 /// One edit as a map of old offsets to new ones: `at..old_end` was
@@ -427,6 +430,7 @@ impl DocumentState {
             pending: Vec::new(),
             dirty: true,
             pass: Pass::default(),
+            analysed: 0,
         };
         state.reanalyze_all(text);
         state
@@ -475,6 +479,7 @@ impl DocumentState {
             );
             paras.extend(fresh);
         }
+        self.analysed += paras.len() as u64;
         self.paras = paras;
     }
 
@@ -486,6 +491,13 @@ impl DocumentState {
     /// Is the text (as of the last call) empty?
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    /// How many paragraphs were analysed since the state was made (a
+    /// first analysis: all of them; an edit: those around it).
+    #[doc(hidden)]
+    pub fn paragraphs_analysed(&self) -> u64 {
+        self.analysed
     }
 
     /// Heap bytes of the document pass's resumable state, by part.
@@ -591,7 +603,10 @@ impl DocumentState {
                 // (Each old paragraph is kept by one new one at most; an
                 // emptied block is redone rather than read.)
                 Some(i) if !region[*i].analysis.is_moved_out() => std::mem::take(&mut region[*i].analysis),
-                _ => prepare_from(text, r.clone(), &self.lexicon, &mut buf),
+                _ => {
+                    self.analysed += 1;
+                    prepare_from(text, r.clone(), &self.lexicon, &mut buf)
+                }
             };
             fresh.push(Para { start: r.start, analysis });
         }
@@ -1022,6 +1037,28 @@ mod tests {
             assert_eq!(said.len(), 4);
             assert!(said.iter().all(|s| *s == "Lee" || s.starts_with("the K") && s.ends_with("spokesman")), "{said:?}");
         }
+    }
+
+    /// Edits far apart, applied one by one with the text after each (as
+    /// the server applies a burst of changes), analyse only the
+    /// paragraphs they change (the neighbours, whose boundaries an edit
+    /// might move, are kept when it did not).
+    #[test]
+    fn edits_far_apart_analyse_only_the_paragraphs_around_them() {
+        let para = "“We will rebuild,” Mayor Ann Lee said.\n\n";
+        let text = para.repeat(400);
+        let mut state = DocumentState::new(&text, Options::default());
+        assert_eq!(state.paragraphs_analysed(), 400);
+        let mut t1 = text.clone();
+        t1.insert(10, 'x');
+        state.edit(&t1, 10..10, 1);
+        let mut t2 = t1.clone();
+        let at = t2.len() - 20;
+        t2.insert_str(at, "\n\nNew.");
+        state.edit(&t2, at..at, "\n\nNew.".len());
+        // The edited paragraph; the last one, split in two by the break.
+        assert_eq!(state.paragraphs_analysed(), 400 + 1 + 2);
+        assert_eq!(*state.analysis(&t2), super::super::analyze(&t2));
     }
 
     /// An offset or id as `usize`.
