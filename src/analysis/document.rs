@@ -649,13 +649,13 @@ impl DocumentState {
             self.dirty = true;
             self.pending.clear();
         }
-        let tail: Vec<Para> = self.paras.drain(last_old..).collect();
-        self.paras.truncate(first_old);
-        self.paras.extend(fresh);
-        self.paras.extend(tail.into_iter().map(|mut p| {
+        // The new paragraphs in place of the region's, then the rest moved
+        // by the edit (in place: no copy of the list's tail).
+        let after = first_old + fresh.len();
+        self.paras.splice(first_old..last_old, fresh);
+        for p in self.paras.get_mut(after..).unwrap_or(&mut []) {
             p.start = (p.start as isize + delta) as usize;
-            p
-        }));
+        }
     }
 
     /// The whole text was replaced: `text` is the new one.

@@ -255,9 +255,17 @@ pub(super) struct Pass {
     /// Every paragraph's sources resolved to (mention, antecedent mention
     /// of a pronoun), paragraph `p`'s from `marks[p].sources`.
     sources: Vec<(Id, Id)>,
-    /// Quotations as the quotation walk makes them: pass mention ids, before
-    /// the chain fix.
+    /// The quotations the current run's quotation walk made, from
+    /// [`Pass::quotes_from`] on (pass mention ids, before the chain fix);
+    /// moved into the analysis by [`Pass::run`], so empty between runs.
     quotes: Vec<Quote>,
+    /// The id of `quotes[0]`.
+    quotes_from: usize,
+    /// Every quotation's attribution as the quotation walk made it (pass
+    /// mention ids, before the chain fix): the rest of a quotation is as
+    /// in the analysis, which keeps it. 28 bytes a quotation instead of a
+    /// whole copy (68).
+    attrs: Vec<Option<Attribution>>,
     /// `marks2[p]`: state before paragraph `p` of the quotation walk.
     marks2: Vec<SavedMark2>,
     /// The carried attributions of `marks2`, in paragraph order.
@@ -580,6 +588,8 @@ impl Pass {
         self.marks2.clear();
         self.carries.clear();
         self.quotes.clear();
+        self.quotes_from = 0;
+        self.attrs.clear();
         self.quote_walked = Some((0, Mark2::START));
     }
 
@@ -605,7 +615,7 @@ impl Pass {
     /// before the first of them).
     fn quote_walk(&mut self, paras: &[Para], range: std::ops::Range<usize>, state: &mut Mark2) {
         for pi in range {
-            state.quotes = id(self.quotes.len());
+            state.quotes = id(self.attrs.len());
             self.push_mark2(state);
             self.quote_paragraph(pi, paras, state);
         }
@@ -1113,13 +1123,14 @@ impl Pass {
         let p = &paras[pi];
         let pa = p.analysis.view();
         let base = p.start;
-        let first_id = id(self.quotes.len());
+        let first_id = id(self.attrs.len());
         let next = paras.get(pi + 1).map(|n| n.analysis.view());
         let n_quotes = pa.quotes_len();
         let mut prev_line_piece = false;
+        let mut last_open_family = None;
         for qi in 0..n_quotes {
             let pq = pa.quote(qi);
-            let this = id(self.quotes.len());
+            let this = id(self.attrs.len());
             let raw = &pq.raw;
             let mut continues = None;
             if qi == 0 && pq.leads {
@@ -1151,7 +1162,7 @@ impl Pass {
                 // paragraph carrying on the previous paragraph's speaker.
                 let from = continues.or(if qi == 0 && pq.leads && !pq.cue_in_sentence { opt(state.prev_last) } else { None });
                 if let Some(f) = from {
-                    if let Some(a) = &self.quotes[f as usize].attribution {
+                    if let Some(Some(a)) = self.attrs.get(f as usize) {
                         attribution = Some(Attribution {
                             entity: a.entity,
                             mention: a.mention,
@@ -1183,6 +1194,9 @@ impl Pass {
                 && (raw.line_piece
                     || (is_last && next.is_some_and(|n| n.opens_with().is_some() && n.opens_with() == marks::family(raw.open))));
             let unclosed = open_at_end && (raw.broken || !continued_next);
+            // The family of a quotation left open at the paragraph's end.
+            last_open_family = if open_at_end && !unclosed { marks::family(raw.open) } else { None };
+            self.attrs.push(attribution.clone());
             self.quotes.push(Quote {
                 range: offsets(base + raw.range.start..base + raw.range.end),
                 content: offsets(base + raw.content.start..base + raw.content.end),
@@ -1215,13 +1229,8 @@ impl Pass {
             }
         }
         if n_quotes > 0 && state.carry.is_none() {
-            let last = self.quotes.len() - 1;
-            state.prev_last = id(last);
-            state.prev_open_family = if self.quotes[last].close.is_none() && !self.quotes[last].unclosed {
-                marks::family(self.quotes[last].open)
-            } else {
-                None
-            };
+            state.prev_last = id(self.attrs.len() - 1);
+            state.prev_open_family = last_open_family;
         } else {
             // A paragraph with no quotation breaks the chain of speakers
             // unless it is a bare sign-off.
@@ -1307,9 +1316,13 @@ impl Pass {
             Some(x) => x,
             None => {
                 let state = self.rewind_marks2(r);
-                self.quotes.truncate(state.quotes as usize);
+                self.attrs.truncate(state.quotes as usize);
+                self.quotes.clear();
+                self.quotes_from = state.quotes as usize;
                 if r == 0 {
-                    self.quotes.reserve_exact(paras.iter().map(|p| p.analysis.quotes_len()).sum());
+                    let total = paras.iter().map(|p| p.analysis.quotes_len()).sum();
+                    self.quotes.reserve_exact(total);
+                    self.attrs.reserve_exact(total);
                     self.marks2.reserve_exact(n);
                 }
                 (r, state)
@@ -1321,6 +1334,7 @@ impl Pass {
             self.marks2.shrink_to_fit();
             self.carries.shrink_to_fit();
             self.quotes.shrink_to_fit();
+            self.attrs.shrink_to_fit();
         }
         // Mention cut: final ids below it are unchanged (a paragraph's
         // mentions are reordered only among themselves).
@@ -1329,6 +1343,20 @@ impl Pass {
         // Quotation cut: the chain fix may change the last quotation of the
         // paragraph before `r`.
         let q_cut = if r == 0 { 0 } else { self.marks2[r - 1].quotes as usize };
+        // The analysis' quotations from there: those of paragraph `r - 1`
+        // with the attributions the walk gave them (the chain fix redoes
+        // them), then the run's, moved over.
+        let q_new = self.quotes_from;
+        for (q, at) in a.quotes.iter_mut().zip(&self.attrs).take(q_new).skip(q_cut) {
+            q.attribution = at.clone();
+        }
+        a.quotes.truncate(q_new);
+        if a.quotes.is_empty() {
+            a.quotes = std::mem::take(&mut self.quotes);
+        } else {
+            a.quotes.append(&mut self.quotes);
+            self.quotes = Vec::new();
+        }
         let sorted = self.order_mentions(k, m_cut);
         let fresh = std::mem::take(&mut self.fresh);
         let strays = self.update(text, paras, a, Cuts { r, m_cut, e_cut, q_cut }, (fresh, touched), &sorted, strays);
@@ -1392,7 +1420,7 @@ impl Pass {
         let remap = |m: Id| self.reorder.remap(m);
         // Earlier entities the new changed part mentions.
         let new_mentions = fresh.get(m_cut..).unwrap_or(&[]).iter().map(|m| m.entity);
-        let new_quotes = self.quotes[q_cut..].iter().filter_map(|q| q.attribution.as_ref().map(|x| x.entity));
+        let new_quotes = self.attrs.get(q_cut..).unwrap_or(&[]).iter().filter_map(|at| at.as_ref().map(|x| x.entity));
         new_mentions.for_each(|e| touched.add(e));
         new_quotes.for_each(|e| touched.add(e));
         let touched = touched.list;
@@ -1470,16 +1498,19 @@ impl Pass {
         }
         // Quotations: the chain fix, then the nearest mention, then final
         // mention ids.
-        a.quotes.truncate(q_cut);
-        a.quotes.extend_from_slice(&self.quotes[q_cut..]);
+        // (`a.quotes` from `q_cut` on are as the walk made them: see `run`.)
         // A piece whose speaker came only by continuation takes the speaker
         // named by a cue in a later piece of the same quotation (each piece
         // continues at most one earlier piece, so pairs are independent).
-        let own_cue = |q: &Quote| q.attribution.as_ref().is_some_and(|a| !matches!(a.method, Method::Continuation { .. }));
-        for i in q_cut..self.quotes.len() {
-            if let Some(prev) = self.quotes[i].continues.map(|p| p as usize).filter(|&p| p >= q_cut) {
-                if !own_cue(&self.quotes[prev]) && own_cue(&self.quotes[i]) {
-                    if let Some(x) = self.quotes[i].attribution.clone() {
+        // The walk's attributions are read from `attrs`, as the fix changes
+        // those in the analysis.
+        let own_cue = |i: usize| {
+            self.attrs.get(i).and_then(Option::as_ref).is_some_and(|a| !matches!(a.method, Method::Continuation { .. }))
+        };
+        for i in q_cut..a.quotes.len() {
+            if let Some(prev) = a.quotes[i].continues.map(|p| p as usize).filter(|&p| p >= q_cut) {
+                if !own_cue(prev) && own_cue(i) {
+                    if let Some(Some(x)) = self.attrs.get(i).cloned() {
                         a.quotes[prev].attribution = Some(Attribution { method: Method::Continuation { of: id(i) }, ..x });
                     }
                 }
@@ -1586,7 +1617,7 @@ impl Pass {
                     + self.carries.capacity() * size_of::<Attribution>(),
             ),
             ("sources", self.sources.capacity() * size_of::<(Id, Id)>()),
-            ("quotes", self.quotes.capacity() * size_of::<Quote>()),
+            ("quotes", self.quotes.capacity() * size_of::<Quote>() + self.attrs.capacity() * size_of::<Option<Attribution>>()),
             ("order", self.reorder.heap_bytes()),
         ]
     }
