@@ -228,6 +228,10 @@ struct SavedMark2 {
     prev_open_family: Option<Family>,
 }
 
+/// The most quotations whose room [`Pass::quotes`] keeps between runs
+/// (4,096: 272 KiB).
+const KEEP_QUOTES: usize = 1 << 12;
+
 /// The resumable state of the document pass (see the module comment).
 #[derive(Debug, Clone, Default)]
 pub(super) struct Pass {
@@ -1355,7 +1359,11 @@ impl Pass {
             a.quotes = std::mem::take(&mut self.quotes);
         } else {
             a.quotes.append(&mut self.quotes);
-            self.quotes = Vec::new();
+            // Room for the next run's quotations kept when small (a run
+            // after a keystroke makes those after it; 272 KiB at most).
+            if self.quotes.capacity() > KEEP_QUOTES {
+                self.quotes = Vec::new();
+            }
         }
         let sorted = self.order_mentions(k, m_cut);
         let fresh = std::mem::take(&mut self.fresh);
