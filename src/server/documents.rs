@@ -7,9 +7,8 @@
 //! from the rope and keeps no copy of it: see [`super::rope_text`]), takes
 //! the edits it is sent in order (each with the rope right after it, so
 //! that edits far apart never make the core redo what lies between them),
-//! runs the
-//! analysis on a thread of its own (a [`CoreThread`], so a long analysis
-//! never blocks the executor), and publishes each result as an
+//! runs the analysis on a thread of its own (a [`CoreThread`], so a long
+//! analysis never blocks the executor), and publishes each result as an
 //! `Arc<`[`Snapshot`]`>`.
 //!
 //! Ordering and versions:
