@@ -632,7 +632,20 @@ impl Worker {
             });
             self.snapshots.send_replace(Some(snapshot.clone()));
             (self.sink)(Event::Analysed(self.uri.clone(), snapshot)).await;
-            match self.jobs.recv().await {
+            // The rounds of a big document leave freed memory in the middle
+            // of the heaps: given back when the writer pauses.
+            let next = if self.rope.len_bytes() >= memory::TRIM_AFTER_CLOSING {
+                match tokio::time::timeout(memory::TRIM_WHEN_IDLE, self.jobs.recv()).await {
+                    Ok(job) => job,
+                    Err(_) => {
+                        core.run(memory::release_free_memory).await;
+                        self.jobs.recv().await
+                    }
+                }
+            } else {
+                self.jobs.recv().await
+            };
+            match next {
                 Some(job) => self.apply(job),
                 None => break,
             }
