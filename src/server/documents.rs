@@ -211,8 +211,9 @@ enum Edit {
 /// several ranges, do not make it redo everything between them).
 #[derive(Debug, Clone)]
 enum Pending {
-    /// These edits, in order (none: nothing to do).
-    Edits(Vec<Edit>),
+    /// These edits, in order (none: nothing to do): each one's replaced
+    /// bytes, new length and text after it, as in [`Edit::Splice`].
+    Edits(Vec<(Range<usize>, usize, Rope)>),
     /// The whole text was replaced: analyse it all again.
     All,
 }
@@ -227,10 +228,13 @@ impl Default for Pending {
 impl Pending {
     /// Add `edit` (in offsets of the text after the edits so far).
     fn add(&mut self, edit: Edit) {
-        match (self, edit) {
-            (this, Edit::Replace) => *this = Pending::All,
-            (Pending::All, Edit::Splice(..)) => {}
-            (Pending::Edits(edits), splice) => edits.push(splice),
+        match edit {
+            Edit::Replace => *self = Pending::All,
+            Edit::Splice(range, new_len, after) => {
+                if let Pending::Edits(edits) = self {
+                    edits.push((range, new_len, after));
+                }
+            }
         }
     }
 }
@@ -803,10 +807,8 @@ async fn analyse(work: Work, core: &CoreThread) -> Round {
                         Some(Core { mut state, .. }) => {
                             match edits {
                                 Pending::Edits(edits) => {
-                                    for edit in edits {
-                                        if let Edit::Splice(range, new_len, after) = edit {
-                                            state.edit(&after, range, new_len);
-                                        }
+                                    for (range, new_len, after) in edits {
+                                        state.edit(&after, range, new_len);
                                     }
                                 }
                                 Pending::All => state.set_text(&rope),
@@ -1292,10 +1294,7 @@ mod tests {
         };
         let seen: Vec<_> = edits
             .iter()
-            .map(|e| match e {
-                Edit::Splice(r, n, t) => (r.clone(), *n, t.to_string()),
-                Edit::Replace => (0..0, 0, String::new()),
-            })
+            .map(|(r, n, t)| (r.clone(), *n, t.to_string()))
             .collect();
         assert_eq!(seen, [(2..4, 3, "abXYZef".to_string()), (6..7, 0, "abXYZe".to_string())]);
         p.add(Edit::Replace);
