@@ -228,10 +228,6 @@ struct SavedMark2 {
     prev_open_family: Option<Family>,
 }
 
-/// The most quotations whose room [`Pass::quotes`] keeps between runs
-/// (4,096: 272 KiB).
-const KEEP_QUOTES: usize = 1 << 12;
-
 /// The resumable state of the document pass (see the module comment).
 #[derive(Debug, Clone, Default)]
 pub(super) struct Pass {
@@ -259,12 +255,10 @@ pub(super) struct Pass {
     /// Every paragraph's sources resolved to (mention, antecedent mention
     /// of a pronoun), paragraph `p`'s from `marks[p].sources`.
     sources: Vec<(Id, Id)>,
-    /// The quotations the current run's quotation walk made, from
-    /// [`Pass::quotes_from`] on (pass mention ids, before the chain fix);
-    /// moved into the analysis by [`Pass::run`], so empty between runs.
+    /// During a run, the analysis' quotations, to which the quotation walk
+    /// appends its own (pass mention ids, before the chain fix); given
+    /// back to the analysis by [`Pass::run`], so empty between runs.
     quotes: Vec<Quote>,
-    /// The id of `quotes[0]`.
-    quotes_from: usize,
     /// Every quotation's attribution as the quotation walk made it (pass
     /// mention ids, before the chain fix): the rest of a quotation is as
     /// in the analysis, which keeps it. 28 bytes a quotation instead of a
@@ -592,7 +586,6 @@ impl Pass {
         self.marks2.clear();
         self.carries.clear();
         self.quotes.clear();
-        self.quotes_from = 0;
         self.attrs.clear();
         self.quote_walked = Some((0, Mark2::START));
     }
@@ -1320,9 +1313,18 @@ impl Pass {
             Some(x) => x,
             None => {
                 let state = self.rewind_marks2(r);
-                self.attrs.truncate(state.quotes as usize);
-                self.quotes.clear();
-                self.quotes_from = state.quotes as usize;
+                // The walk appends to the analysis' own list of quotations,
+                // cut back to where it starts (no second list of the run's
+                // quotations): those of paragraph `r - 1`, which the chain
+                // fix redoes, get back the attributions the walk gave them.
+                let q_new = state.quotes as usize;
+                let q_cut = if r == 0 { 0 } else { self.marks2.get(r - 1).map_or(0, |m| m.quotes as usize) };
+                for (q, at) in a.quotes.iter_mut().zip(&self.attrs).take(q_new).skip(q_cut) {
+                    q.attribution = at.clone();
+                }
+                a.quotes.truncate(q_new);
+                self.quotes = std::mem::take(&mut a.quotes);
+                self.attrs.truncate(q_new);
                 if r == 0 {
                     let total = paras.iter().map(|p| p.analysis.quotes_len()).sum();
                     self.quotes.reserve_exact(total);
@@ -1347,24 +1349,8 @@ impl Pass {
         // Quotation cut: the chain fix may change the last quotation of the
         // paragraph before `r`.
         let q_cut = if r == 0 { 0 } else { self.marks2[r - 1].quotes as usize };
-        // The analysis' quotations from there: those of paragraph `r - 1`
-        // with the attributions the walk gave them (the chain fix redoes
-        // them), then the run's, moved over.
-        let q_new = self.quotes_from;
-        for (q, at) in a.quotes.iter_mut().zip(&self.attrs).take(q_new).skip(q_cut) {
-            q.attribution = at.clone();
-        }
-        a.quotes.truncate(q_new);
-        if a.quotes.is_empty() {
-            a.quotes = std::mem::take(&mut self.quotes);
-        } else {
-            a.quotes.append(&mut self.quotes);
-            // Room for the next run's quotations kept when small (a run
-            // after a keystroke makes those after it; 272 KiB at most).
-            if self.quotes.capacity() > KEEP_QUOTES {
-                self.quotes = Vec::new();
-            }
-        }
+        // Every quotation, the run's appended: back to the analysis.
+        a.quotes = std::mem::take(&mut self.quotes);
         let sorted = self.order_mentions(k, m_cut);
         let fresh = std::mem::take(&mut self.fresh);
         let strays = self.update(text, paras, a, Cuts { r, m_cut, e_cut, q_cut }, (fresh, touched), &sorted, strays);
