@@ -28,40 +28,14 @@ impl TextSource for Rope {
     }
 
     fn read<'s>(&'s self, range: Range<usize>, buf: &'s mut String) -> &'s str {
-        buf.clear();
-        if range.start > range.end || range.end > self.len_bytes() {
-            return "";
-        }
-        // One descent of the tree per chunk the range touches (a paragraph
-        // spans one or two as a rule): no iterator set up, and the ends'
-        // `char` boundaries are checked in the chunks found.
-        let mut at = range.start;
-        while let Some((chunk, chunk_at, _, _)) = self.get_chunk_at_byte(at) {
-            let to = (range.end - chunk_at).min(chunk.len());
-            let Some(piece) = chunk.get(at - chunk_at..to) else {
-                break;
-            };
-            if at == range.start && chunk_at + to == range.end {
-                // Inside one chunk: borrowed.
-                return piece;
-            }
-            if chunk_at + to <= at {
-                // No progress (a chunk that ends at `at`): not expected of
-                // ropey, but never loop on it.
-                break;
-            }
-            if buf.is_empty() {
-                buf.reserve(range.len());
-            }
-            buf.push_str(piece);
-            at = chunk_at + to;
-            if at >= range.end {
-                return buf;
+        // Inside one chunk (most paragraphs): borrowed, after one descent
+        // and no iterator set up.
+        if let Some((chunk, start, _, _)) = self.get_chunk_at_byte(range.start) {
+            if start <= range.start && range.start < range.end && range.end <= start + chunk.len() {
+                return chunk.get(range.start - start..range.end - start).unwrap_or("");
             }
         }
-        // Not on `char` boundaries.
-        buf.clear();
-        buf
+        read_from(self, &mut None, range, buf)
     }
 
     fn sweep(&self) -> Box<dyn Sweep + '_> {
@@ -105,58 +79,71 @@ struct RopeSweep<'a> {
 
 impl Sweep for RopeSweep<'_> {
     fn read(&mut self, range: Range<usize>) -> &str {
-        let r = range;
-        if r.start >= r.end || r.end > self.rope.len_bytes() {
-            return "";
-        }
-        let near = self
-            .at
-            .as_ref()
-            .is_some_and(|(c, at, _)| *at <= r.start && r.start < at + c.len() + SWEEP);
-        if !near {
-            // (`r.start < len`: in bounds.)
-            let (mut chunks, at, _, _) = self.rope.chunks_at_byte(r.start);
-            let chunk = chunks.next().unwrap_or("");
-            self.at = Some((chunk, at, chunks));
-        }
-        let Some((chunk, at, chunks)) = self.at.as_mut() else {
-            return "";
-        };
-        // On to the chunk that holds the start.
-        while r.start >= *at + chunk.len() {
-            let Some(next) = chunks.next() else { break };
-            *at += chunk.len();
-            *chunk = next;
-        }
-        if r.end <= *at + chunk.len() {
-            return chunk.get(r.start - *at..r.end - *at).unwrap_or("");
-        }
-        // Across chunks: copied.
-        self.buf.clear();
-        let mut ok = match chunk.get(r.start.saturating_sub(*at)..) {
-            Some(piece) if r.start >= *at => {
-                self.buf.push_str(piece);
-                true
-            }
-            _ => false,
-        };
-        while ok && *at + chunk.len() < r.end {
-            let Some(next) = chunks.next() else {
-                ok = false;
-                break;
-            };
-            *at += chunk.len();
-            *chunk = next;
-            match chunk.get(..(r.end - *at).min(chunk.len())) {
-                Some(piece) => self.buf.push_str(piece),
-                None => ok = false,
-            }
-        }
-        if !ok {
-            self.buf.clear();
-        }
-        &self.buf
+        read_from(self.rope, &mut self.at, range, &mut self.buf)
     }
+}
+
+/// The bytes `r` of `rope`, read from the chunk `at` (a chunk, its start,
+/// and the chunks after it) when `r` starts there or up to [`SWEEP`] bytes
+/// after it, else from a new descent of the tree; `at` is left at the
+/// chunk where `r` ends. Borrowed when inside one chunk, else copied into
+/// `buf`; empty when `r` is not a range of `char` boundaries of the rope.
+fn read_from<'a: 'b, 'b>(
+    rope: &'a Rope,
+    at: &mut Option<(&'a str, usize, Chunks<'a>)>,
+    r: Range<usize>,
+    buf: &'b mut String,
+) -> &'b str {
+    if r.start >= r.end || r.end > rope.len_bytes() {
+        return "";
+    }
+    let near = at
+        .as_ref()
+        .is_some_and(|(c, start, _)| *start <= r.start && r.start < start + c.len() + SWEEP);
+    if !near {
+        // (`r.start < len`: in bounds.)
+        let (mut chunks, start, _, _) = rope.chunks_at_byte(r.start);
+        let chunk = chunks.next().unwrap_or("");
+        *at = Some((chunk, start, chunks));
+    }
+    let Some((chunk, start, chunks)) = at.as_mut() else {
+        return "";
+    };
+    // On to the chunk that holds the start.
+    while r.start >= *start + chunk.len() {
+        let Some(next) = chunks.next() else { break };
+        *start += chunk.len();
+        *chunk = next;
+    }
+    if r.end <= *start + chunk.len() {
+        let chunk: &'a str = chunk;
+        return chunk.get(r.start - *start..r.end - *start).unwrap_or("");
+    }
+    // Across chunks: copied.
+    buf.clear();
+    let mut ok = match chunk.get(r.start.saturating_sub(*start)..) {
+        Some(piece) if r.start >= *start => {
+            buf.push_str(piece);
+            true
+        }
+        _ => false,
+    };
+    while ok && *start + chunk.len() < r.end {
+        let Some(next) = chunks.next() else {
+            ok = false;
+            break;
+        };
+        *start += chunk.len();
+        *chunk = next;
+        match chunk.get(..(r.end - *start).min(chunk.len())) {
+            Some(piece) => buf.push_str(piece),
+            None => ok = false,
+        }
+    }
+    if !ok {
+        buf.clear();
+    }
+    buf
 }
 
 /// How far ahead (bytes) [`RopeSweep`] walks the rope's chunks
